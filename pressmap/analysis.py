@@ -1,0 +1,61 @@
+"""Turn an :class:`Article` into an :class:`AnalyzedArticle` (countries and their mentions).
+
+>>> from pressmap.model import Article
+>>> a = analyze_article(Article(id="x", text="Officials in Baku met Israeli envoys."))
+>>> [(c.iso3, c.count) for c in a.countries]
+[('AZE', 1), ('ISR', 1)]
+"""
+
+from __future__ import annotations
+
+from pressmap.model import AnalyzedArticle, Article, CountryHits
+
+
+def analyze_article(article: Article, detector=None) -> AnalyzedArticle:
+    """Detect every country ``article.text`` refers to, grouped by country (ordered by ISO3)."""
+    from pressmap.detect import default_detector
+
+    det = detector or default_detector()
+    mentions = det.detect(article.text, language=article.language)
+    by_country: dict[str, CountryHits] = {}
+    for m in mentions:
+        hits = by_country.get(m.iso3)
+        if hits is None:
+            hits = by_country[m.iso3] = CountryHits(m.iso3, det.gazetteer.name(m.iso3))
+        hits.mentions.append(m)
+    return AnalyzedArticle(article, [by_country[k] for k in sorted(by_country)])
+
+
+def to_record(result: AnalyzedArticle) -> dict:
+    """The JSON shape printed by ``pressmap analyze`` for one article."""
+    a, text = result.article, result.article.text
+    return {
+        "id": a.id,
+        "path": a.path,
+        "title": a.title,
+        "published": a.published,
+        "source": a.source,
+        "url": a.url,
+        "author": a.author,
+        "language": a.language,
+        "text": text,
+        "countries": [
+            {
+                "iso3": c.iso3,
+                "name": c.name,
+                "count": c.count,
+                "mentions": [
+                    {
+                        "start": m.start,
+                        "end": m.end,
+                        "surface": m.surface,
+                        "kind": m.kind,
+                        "confidence": m.confidence,
+                        "snippet": text[m.sent_start : m.sent_end],
+                    }
+                    for m in c.mentions
+                ],
+            }
+            for c in result.countries
+        ],
+    }

@@ -1,0 +1,202 @@
+"""The ``pressmap`` command line: a thin Click layer over the Python API.
+
+    pressmap analyze articles/ --format tsv
+    pressmap ingest articles/ --db pressmap.db
+    pressmap countries --format csv
+    pressmap dashboard --port 8501
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from pressmap.store import default_db_path
+
+DB_OPTION = click.option(
+    "--db",
+    "db",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Database file (default: $PRESSMAP_DB or ./pressmap.db).",
+)
+
+
+def _db(db: str | None) -> str:
+    return db or default_db_path()
+
+
+def _err(msg: str) -> None:
+    click.echo(msg, err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="pressmap")
+def main() -> None:
+    """Map which countries a pile of news articles talks about."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "tsv"]), default="jsonl",
+              show_default=True, help="Output format.")
+@click.option("--kinds", default=None,
+              help="Comma-separated mention kinds to count (name,abbreviation,demonym,capital,place,institution).")
+@click.option("--overrides", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="TOML file of extra aliases and exclusions.")
+def analyze(paths: tuple[str, ...], fmt: str, kinds: str | None, overrides: str | None) -> None:
+    """Read articles under PATHS and print the countries each refers to (no database)."""
+    from pressmap.analysis import analyze_article, to_record
+    from pressmap.model import ReadError
+    from pressmap.readers import iter_articles
+
+    detector = _detector(kinds, overrides)
+    out = sys.stdout
+    first, failed, done = True, 0, 0
+    if fmt == "json":
+        out.write("[")
+    for item in iter_articles(list(paths)):
+        if isinstance(item, ReadError):
+            failed += 1
+            _err(f"skipped {item.path}: {item.reason}")
+            continue
+        result = analyze_article(item, detector)
+        done += 1
+        if fmt == "tsv":
+            pairs = " ".join(f"{c.iso3}:{c.count}" for c in result.countries)
+            cells = [item.id, item.path or "", item.title or "", pairs]
+            out.write("\t".join(c.replace("\t", " ").replace("\n", " ") for c in cells) + "\n")
+            continue
+        rec = json.dumps(to_record(result), ensure_ascii=False)
+        if fmt == "json":
+            out.write(("\n" if first else ",\n") + rec)
+        else:
+            out.write(rec + "\n")
+        first = False
+    if fmt == "json":
+        out.write("\n]\n")
+    if failed:
+        _err(f"{done} analysed, {failed} failed")
+    if failed and not done:
+        raise SystemExit(1)
+
+
+def _detector(kinds: str | None, overrides: str | None):
+    from pressmap.detect import Detector, default_detector
+    from pressmap.model import KINDS
+
+    if not kinds and not overrides:
+        return default_detector()
+    chosen = None
+    if kinds:
+        chosen = tuple(k.strip() for k in kinds.split(",") if k.strip())
+        bad = [k for k in chosen if k not in KINDS]
+        if bad:
+            raise click.BadParameter(f"unknown kind(s) {', '.join(bad)}; choose from {', '.join(KINDS)}",
+                                     param_hint="--kinds")
+    return Detector(kinds=chosen, overrides=Path(overrides) if overrides else None)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@DB_OPTION
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def ingest(paths: tuple[str, ...], db: str | None, quiet: bool, as_json: bool) -> None:
+    """Add the articles under PATHS to the database (unchanged ones are skipped)."""
+    from pressmap.ingest import ingest as run_ingest
+    from pressmap.store import Store
+
+    counter = {"n": 0}
+    show = not quiet and sys.stderr.isatty()
+
+    def progress(item, outcome: str) -> None:
+        counter["n"] += 1
+        if show and (counter["n"] % 25 == 0 or outcome == "failed"):
+            click.echo(f"\r{counter['n']} items ...", err=True, nl=False)
+
+    with Store(_db(db)) as store:
+        summary = run_ingest(list(paths), store, on_item=progress)
+    if show:
+        click.echo("\r", err=True, nl=False)
+    for e in summary.failed:
+        _err(f"failed {e.path}: {e.reason}")
+    if as_json:
+        click.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
+    else:
+        click.echo(f"{_db(db)}: {summary.line()}")
+
+
+@main.command()
+@DB_OPTION
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+def countries(db: str | None, fmt: str) -> None:
+    """Per country: articles mentioning it and total mentions."""
+    from pressmap.queries import country_counts
+    from pressmap.store import Store
+
+    with Store(_db(db)) as store:
+        rows = country_counts(store.conn)
+        from pressmap.gazetteer import load_gazetteer
+
+        gaz = load_gazetteer()
+        for r in rows:
+            r["name"] = gaz.name(r["iso3"])
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    w = csv.DictWriter(sys.stdout, fieldnames=["iso3", "name", "articles", "mentions"],
+                       lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
+
+
+@main.command()
+@DB_OPTION
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def stats(db: str | None, fmt: str) -> None:
+    """Corpus figures: articles, mentions, countries, sources, date span."""
+    from pressmap.queries import stats as corpus_stats
+    from pressmap.store import Store
+
+    with Store(_db(db)) as store:
+        s = corpus_stats(store.conn)
+    if fmt == "json":
+        click.echo(json.dumps(s))
+    else:
+        for k, v in s.items():
+            click.echo(f"{k}: {v}")
+
+
+DASHBOARD_APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+
+
+def dashboard_command(db: str, port: int, host: str = "localhost") -> list[str]:
+    """The ``streamlit run`` command line that serves the dashboard on ``db``."""
+    return [
+        sys.executable, "-m", "streamlit", "run", str(DASHBOARD_APP),
+        "--server.port", str(port), "--server.address", host, "--server.headless", "true",
+        "--server.enableStaticServing", "true", "--browser.gatherUsageStats", "false",
+        "--global.developmentMode", "false", "--theme.base", "light",
+    ]
+
+
+@main.command()
+@DB_OPTION
+@click.option("--port", default=8501, show_default=True, help="Port to serve on.")
+@click.option("--host", default="localhost", show_default=True, help="Address to bind.")
+def dashboard(db: str | None, port: int, host: str) -> None:
+    """Serve the Streamlit dashboard on the database."""
+    env = dict(os.environ, PRESSMAP_DB=str(Path(_db(db)).resolve()))
+    click.echo(f"pressmap dashboard on http://{host}:{port} (database {env['PRESSMAP_DB']})")
+    raise SystemExit(subprocess.call(dashboard_command(_db(db), port, host), env=env))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,128 @@
+"""The folium map, built as pure functions so it can be tested without a browser.
+
+The base map is static (no tiles, Leaflet served from this machine); the shaded countries
+are a separate :class:`folium.FeatureGroup`, so a view can re-shade it without remounting
+the map and losing its pan and zoom. Only country names (from our geodata) and numbers go
+into folium: article text never does, because folium tooltips insert values as HTML.
+
+>>> from pressmap.geodata import load_countries
+>>> from pressmap.classify import classify
+>>> m = build_map(load_countries(), classify({"AZE": 3}), {"AZE": {"articles": 3, "mentions": 4}})
+>>> "cdn" in m.get_root().render().lower()
+False
+"""
+
+from __future__ import annotations
+
+import copy
+
+import folium
+
+from pressmap.classify import NOT_MENTIONED, Classes
+
+LEAFLET_BASE = "/app/static/leaflet"  # where the dashboard serves xstatic-leaflet's files
+BACKGROUND = "#cfe3f0"  # sea
+SMALL_AREA = 2.0  # square degrees: below this a country also gets a clickable marker
+SELECTED_BORDER = "#1d3557"
+
+
+def leaflet_dir() -> str:
+    """Folder holding ``leaflet.js`` and ``leaflet.css`` from the xstatic-leaflet package."""
+    import xstatic.pkg.leaflet as xl
+
+    return xl.BASE_DIR
+
+
+def base_map(leaflet_base: str = LEAFLET_BASE, height: int = 520) -> folium.Map:
+    """An empty world map that loads only Leaflet, from ``leaflet_base``, and no tiles."""
+    m = folium.Map(
+        location=[25, 10],
+        zoom_start=2,
+        min_zoom=1,
+        max_zoom=8,
+        tiles=None,
+        world_copy_jump=False,
+        prefer_canvas=False,
+        control_scale=False,
+        height=height,
+    )
+    # Instance attributes shadow folium's CDN defaults (jQuery, Bootstrap, Font Awesome...).
+    m.default_js = [("leaflet", f"{leaflet_base}/leaflet.js")]
+    m.default_css = [("leaflet_css", f"{leaflet_base}/leaflet.css")]
+    m.get_root().header.add_child(
+        folium.Element(f"<style>.folium-map, .leaflet-container {{background: {BACKGROUND};}}</style>"),
+        name="pressmap_background",
+    )
+    return m
+
+
+def country_layer(
+    countries: dict,
+    classes: Classes,
+    counts: dict[str, dict],
+    *,
+    selected: str | None = None,
+    value_label: str = "articles",
+) -> folium.FeatureGroup:
+    """Shaded country polygons plus a marker for each small mentioned country.
+
+    ``counts`` maps ISO3 to ``{"articles": int, "mentions": int}``; the tooltip shows the
+    name and both counts. Clicking a polygon or a marker returns its ``iso3`` property.
+    """
+    fc = copy.deepcopy(countries)
+    points = []
+    for f in fc["features"]:
+        p = f["properties"]
+        c = counts.get(p["iso3"], {})
+        p["articles"] = int(c.get("articles", 0))
+        p["mentions"] = int(c.get("mentions", 0))
+        p["summary"] = (f"{p['articles']} article{'s' if p['articles'] != 1 else ''}, "
+                        f"{p['mentions']} mention{'s' if p['mentions'] != 1 else ''}"
+                        if p["articles"] else "not mentioned")
+        p["fill"] = classes.colour_of(p["iso3"])
+        if p.get("area", 99) < SMALL_AREA and p["articles"]:
+            points.append({
+                "type": "Feature",
+                "properties": dict(p),
+                "geometry": {"type": "Point", "coordinates": [p["label_lon"], p["label_lat"]]},
+            })
+    group = folium.FeatureGroup(name="countries")
+
+    def style(feature: dict) -> dict:
+        p = feature["properties"]
+        sel = p["iso3"] == selected
+        return {
+            "fillColor": p["fill"],
+            "fillOpacity": 0.9 if p["fill"] != NOT_MENTIONED else 0.7,
+            "color": SELECTED_BORDER if sel else "#8a8a8a",
+            "weight": 2.5 if sel else 0.4,
+        }
+
+    tooltip = folium.GeoJsonTooltip(fields=["name", "summary"], labels=False, sticky=True)
+    folium.GeoJson(
+        fc,
+        name="country polygons",
+        style_function=style,
+        highlight_function=lambda f: {"weight": 2, "color": SELECTED_BORDER},
+        tooltip=tooltip,
+        smooth_factor=0.5,
+    ).add_to(group)
+    if points:
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": points},
+            name="small countries",
+            marker=folium.CircleMarker(radius=7, weight=1.5, color="#444", fill=True, fill_opacity=0.95),
+            style_function=lambda f: {"fillColor": f["properties"]["fill"],
+                                      "color": SELECTED_BORDER if f["properties"]["iso3"] == selected
+                                      else "#444"},
+            tooltip=folium.GeoJsonTooltip(fields=["name", "summary"], labels=False, sticky=True),
+        ).add_to(group)
+    return group
+
+
+def build_map(countries: dict, classes: Classes, counts: dict[str, dict], *,
+              selected: str | None = None, leaflet_base: str = LEAFLET_BASE) -> folium.Map:
+    """The whole map in one object (for static HTML and tests)."""
+    m = base_map(leaflet_base)
+    country_layer(countries, classes, counts, selected=selected).add_to(m)
+    return m

@@ -1,0 +1,100 @@
+"""A real Streamlit server on a real database, driven by Debian's chromium through Playwright."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLE, ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+# An article whose every field attacks the page. Detection still finds Bahrain and Azerbaijan.
+HOSTILE = {
+    "id": "hostile-1",
+    "title": "<script>window.__pwned='title'</script><img src=x onerror=\"window.__pwned='img'\">",
+    "source": "<b onmouseover=alert(1)>Evil Source</b>",
+    "url": "javascript:window.__pwned='url'",
+    "published": "2025-08-03",
+    "text": (
+        "Officials in Bahrain said <script>window.__pwned='text'</script> talks went on. "
+        "Envoys from Azerbaijan <img src=x onerror=\"window.__pwned='onerror'\"> met in Manama "
+        "[click](javascript:alert(1)) and **bold** $x$ :red[red] for hours."
+    ),
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    if not Path(CHROMIUM).exists():
+        msg = f"{CHROMIUM} is missing: apt-get install chromium (Debian) to run browser tests"
+        if os.environ.get("CI"):
+            pytest.fail(msg)
+        pytest.skip(msg)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def corpus_db(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("corpus")
+    (d / "example.txt").write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    (d / "hostile.jsonl").write_text(json.dumps(HOSTILE) + "\n", encoding="utf-8")
+    db = d / "pressmap.db"
+    subprocess.run([sys.executable, "-m", "pressmap.cli", "ingest", str(d), "--db", str(db), "--quiet"],
+                   check=True, cwd=ROOT)
+    return db
+
+
+@pytest.fixture(scope="session")
+def server(corpus_db: Path):
+    from pressmap.cli import dashboard_command
+
+    port = _free_port()
+    env = dict(os.environ, PRESSMAP_DB=str(corpus_db))
+    log = open(corpus_db.parent / "streamlit.log", "w")
+    proc = subprocess.Popen(dashboard_command(str(corpus_db), port, "127.0.0.1"), env=env, cwd=ROOT,
+                            stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.terminate()
+        pytest.fail("streamlit did not start: " + (corpus_db.parent / "streamlit.log").read_text())
+    yield url
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

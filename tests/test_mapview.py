@@ -1,0 +1,67 @@
+"""The folium map as HTML, without a browser (as streamlit-folium's own tests do)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from pressmap.classify import NOT_MENTIONED, classify
+from pressmap.geodata import load_countries
+from pressmap.mapview import build_map, country_layer
+
+COUNTS = {"AZE": {"articles": 5, "mentions": 12}, "BHR": {"articles": 1, "mentions": 1},
+          "USA": {"articles": 3, "mentions": 7}}
+
+
+@pytest.fixture(scope="module")
+def html() -> str:
+    fc = load_countries()
+    values = {k: v["articles"] for k, v in COUNTS.items()}
+    return build_map(fc, classify(values), COUNTS, selected="AZE").get_root().render()
+
+
+def test_no_request_leaves_the_machine(html: str) -> None:
+    assert re.findall(r"(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}", html, flags=re.I) == []
+    srcs = re.findall(r'<script[^>]+src="([^"]+)"', html)
+    assert srcs == ["/app/static/leaflet/leaflet.js"]
+
+
+def _features(html: str) -> list[dict]:
+    feats = []
+    for m in re.finditer(r'geo_json_[0-9a-f]+_add\((\{"bbox".*?|\{"features".*?)\);\n', html, re.S):
+        feats += json.loads(m.group(1))["features"]
+    return feats
+
+
+def test_every_country_is_drawn_and_carries_its_counts(html: str) -> None:
+    feats = _features(html)
+    polys = {f["properties"]["iso3"]: f for f in feats if f["geometry"]["type"] != "Point"}
+    assert len(polys) == len(load_countries()["features"])
+    assert polys["AZE"]["properties"]["summary"] == "5 articles, 12 mentions"
+    assert polys["FRA"]["properties"]["fill"] == NOT_MENTIONED
+    assert polys["AZE"]["properties"]["fill"] != NOT_MENTIONED
+
+
+def test_small_mentioned_countries_get_a_marker(html: str) -> None:
+    points = {f["properties"]["iso3"] for f in _features(html) if f["geometry"]["type"] == "Point"}
+    assert points == {"BHR"}  # mentioned and small; AZE and USA are large, MLT not mentioned
+    assert "new L.CircleMarker" in html and '"fill": true' in html
+
+
+def test_colours_follow_the_classes() -> None:
+    fc = load_countries()
+    c = classify({"AZE": 1, "USA": 100})
+    layer = country_layer(fc, c, {"AZE": {"articles": 1, "mentions": 1},
+                                  "USA": {"articles": 100, "mentions": 100}})
+    gj = next(iter(layer._children.values()))
+    fills = {f["properties"]["iso3"]: f["properties"]["fill"] for f in gj.data["features"]}
+    assert fills["AZE"] != fills["USA"] and NOT_MENTIONED not in (fills["AZE"], fills["USA"])
+
+
+def test_polygons_keep_small_states() -> None:
+    codes = {f["properties"]["iso3"] for f in load_countries()["features"]}
+    for iso3 in ["BHR", "SGP", "MLT", "TUV", "VAT", "FRA", "NOR", "XKX", "PSE", "TWN"]:
+        assert iso3 in codes
+    assert "-99" not in codes
