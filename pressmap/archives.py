@@ -195,7 +195,7 @@ def _read_tar(src: Source, ctx: Context) -> Iterator[Article | ReadError]:
 def _read_members(src: Source, ctx: Context, members, *, open_member, encrypted, declared,
                   limits) -> Iterator[Article | ReadError]:
     budget = Budget(limits.max_archive_bytes)
-    readable = skipped = 0
+    readable = skipped = reported = 0
     if len(members) > limits.max_members:
         yield ReadError(src.display, f"archive has {len(members)} members; only the first "
                                      f"{limits.max_members} are read")
@@ -203,11 +203,13 @@ def _read_members(src: Source, ctx: Context, members, *, open_member, encrypted,
     for name, info in members:
         m_display = f"{src.display}!{name}"
         if not safe_member_name(name):
+            reported += 1
             yield ReadError(m_display, "unsafe member path (absolute or '..'); not read")
             continue
         if hidden_member(name):
             continue
         if info is None:
+            reported += 1
             yield ReadError(m_display, "link member in archive; not followed")
             continue
         kind = kind_of(name)
@@ -235,7 +237,7 @@ def _read_members(src: Source, ctx: Context, members, *, open_member, encrypted,
                 full = True
         if full:
             return
-    if readable == 0:
+    if readable == 0 and reported == 0:
         extra = f" ({skipped} of unknown type skipped)" if skipped else ""
         yield ReadError(src.display, f"no readable files in archive{extra}")
 

@@ -184,6 +184,7 @@ def dashboard_command(db: str, port: int, host: str = "localhost") -> list[str]:
         "--server.port", str(port), "--server.address", host, "--server.headless", "true",
         "--server.enableStaticServing", "true", "--browser.gatherUsageStats", "false",
         "--global.developmentMode", "false", "--theme.base", "light",
+        "--client.toolbarMode", "viewer",
     ]
 
 

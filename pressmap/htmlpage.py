@@ -21,6 +21,7 @@ import re
 from typing import Any
 
 import trafilatura
+from trafilatura.metadata import extract_metadata
 from trafilatura.utils import load_html
 from lxml import html as lxml_html
 
@@ -136,6 +137,18 @@ def _tree(text: str) -> Any:
             return None
 
 
+_SENTENCE = re.compile(r"\w[^.!?。！？]{10,}[.!?。！？]")
+
+
+def _is_story(text: str) -> bool:
+    """Some running prose, not a lone menu label: 20+ words or a sentence.
+
+    >>> _is_story("Home"), _is_story("The talks went well, officials said.")
+    (False, True)
+    """
+    return len(text.split()) >= 20 or bool(_SENTENCE.search(text))
+
+
 def extract(html: str | bytes, url: str | None = None) -> Extracted:
     """Story text (paragraphs separated by blank lines) and metadata of a saved HTML page.
 
@@ -152,38 +165,91 @@ def extract(html: str | bytes, url: str | None = None) -> Extracted:
     ld = _jsonld(tree)
     lang = (tree.get("lang") or "").split("-")[0].lower() or None
     try:
-        doc = trafilatura.bare_extraction(tree, url=url, with_metadata=True, **OPTIONS)
+        doc = trafilatura.bare_extraction(tree, url=url, **OPTIONS)
     except Exception:  # noqa: BLE001 - a broken page must not stop a batch
         doc = None
-    body = ""
-    title = author = date = source = None
-    if doc is not None:
-        body = doc.text or ""
-        title, author, date, source = doc.title, doc.author, doc.date, doc.sitename
-        lang = doc.language or lang
-        url = url or doc.url
-    body = "\n\n".join(p.strip() for p in body.split("\n") if p.strip())
-    source = (
-        meta.get("og:site_name") or _name(ld.get("publisher")) or meta.get("application-name")
-        or source
-    )
-    title = (
-        title or meta.get("og:title") or meta.get("twitter:title")
-        or (ld.get("headline") if isinstance(ld.get("headline"), str) else None)
-    )
-    published = parse_date(
-        meta.get("article:published_time") or meta.get("og:published_time")
-        or (ld.get("datePublished") if isinstance(ld.get("datePublished"), str) else None)
-        or meta.get("date") or meta.get("pubdate") or meta.get("publishdate")
-        or meta.get("dc.date.issued") or meta.get("dc.date") or meta.get("datepublished")
-    ) or parse_date(date)
-    author = author or meta.get("author") or _name(ld.get("author"))
+    body = "\n\n".join(p.strip() for p in ((doc.text or "") if doc else "").split("\n") if p.strip())
+    if not _is_story(body):
+        body = ""
+    source = meta.get("og:site_name") or _name(ld.get("publisher")) or meta.get("application-name")
+    title = _title(tree, meta, ld)
+    published = _published(tree, meta, ld)
+    author = _author(meta, ld)
+    if not (title and published):  # trafilatura's own metadata search (slower)
+        try:
+            tm = extract_metadata(tree, url, extensive=False)
+        except Exception:  # noqa: BLE001
+            tm = None
+        if tm is not None:
+            title = title or tm.title
+            published = published or parse_date(tm.date)
+            author = author or tm.author
+            source = source or tm.sitename
     return Extracted(
         text=body,
         title=clean_title(title, source) if title else None,
-        published=published,
+        published=published or parse_date(url_date_path(url)),
         author=author,
         source=source,
         url=url,
         language=lang,
     )
+
+
+def _text_of(tree: Any, xpath: str) -> str | None:
+    for el in tree.xpath(xpath)[:1]:
+        t = " ".join(el.text_content().split()) if hasattr(el, "text_content") else str(el)
+        return t or None
+    return None
+
+
+def _title(tree: Any, meta: dict[str, str], ld: dict[str, Any]) -> str | None:
+    """og:title, twitter:title, JSON-LD headline, the lone <h1>, then <title>."""
+    head = ld.get("headline") if isinstance(ld.get("headline"), str) else None
+    h1s = tree.xpath("//h1")
+    h1 = " ".join(h1s[0].text_content().split()) if len(h1s) == 1 else None
+    return (meta.get("og:title") or meta.get("twitter:title") or head or h1
+            or _text_of(tree, "//title"))
+
+
+_DATE_KEYS = (
+    "article:published_time", "og:published_time", "og:article:published_time", "datepublished",
+    "date", "pubdate", "publishdate", "publish-date", "publish_date", "dc.date.issued",
+    "dcterms.created", "dc.date", "sailthru.date", "parsely-pub-date", "article.published",
+    "cxenseparse:recs:publishtime", "article:modified_time", "og:updated_time",
+)
+
+
+def _published(tree: Any, meta: dict[str, str], ld: dict[str, Any]) -> str | None:
+    """Publication date from meta tags, JSON-LD, or the first <time datetime>."""
+    for key in _DATE_KEYS[:-2]:
+        if key in meta and (d := parse_date(meta[key])):
+            return d
+    for key in ("datePublished", "dateCreated", "uploadDate", "dateModified"):
+        if isinstance(ld.get(key), str) and (d := parse_date(ld[key])):
+            return d
+    for val in tree.xpath("//time/@datetime")[:3]:
+        if d := parse_date(str(val)):
+            return d
+    for key in _DATE_KEYS[-2:]:
+        if key in meta and (d := parse_date(meta[key])):
+            return d
+    return None
+
+
+def _author(meta: dict[str, str], ld: dict[str, Any]) -> str | None:
+    for val in (_name(ld.get("author")), meta.get("author"), meta.get("article:author"),
+                meta.get("sailthru.author"), meta.get("parsely-author"), meta.get("dc.creator")):
+        if val and not val.startswith(("http", "www.")) and len(val) < 120:
+            return val
+    return None
+
+
+def url_date_path(url: str | None) -> str | None:
+    """``YYYY/MM/DD`` out of a URL path, when there is one.
+
+    >>> url_date_path("https://x.com/2019/11/19/story.html")
+    '2019/11/19'
+    """
+    m = re.search(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)", url or "")
+    return "/".join(m.groups()) if m else None

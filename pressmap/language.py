@@ -50,21 +50,33 @@ _SCRIPTS = (
 _HINTS = {"pt": re.compile(r"[ãõç]"), "es": re.compile(r"[ñ¿¡]"), "fr": re.compile(r"[èêàùç]")}
 
 
+_EN_FAST = (" the ", " of ", " and ", " to ", " in ", " is ", " for ")
+_NON_LATIN = re.compile(r"[\u0400-\u04ff\u0600-\u06ff\u4e00-\u9fff]")
+
+
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of ``text``'s language (en fr de es pt it ru ar zh), or None if unsure."""
     sample = text[:SAMPLE]
-    letters = len(_WORD.findall(sample))
-    for code, rx in _SCRIPTS:
-        n = len(rx.findall(sample))
-        if n and (code == "zh" and n * 2 >= letters or n >= 10 or n * 3 >= len(sample.strip())):
-            return code
-    words = _WORD.findall(sample.lower())
+    if not sample.isascii() and _NON_LATIN.search(sample):
+        letters = len(_WORD.findall(sample))
+        for code, rx in _SCRIPTS:
+            n = len(rx.findall(sample))
+            if n and (code == "zh" and n * 2 >= letters or n >= 10 or n * 3 >= len(sample.strip())):
+                return code
+    lower = sample.lower()
+    # Fast path: text full of English function words is English.
+    en = sum(lower.count(w) for w in _EN_FAST)
+    if en >= 3 and en * 60 >= len(sample):
+        return "en"
+    words = _WORD.findall(lower)
     if not words:
         return None
     scores = {lang: sum(w in sw for w in words) for lang, sw in _STOPWORDS.items()}
     for lang, rx in _HINTS.items():
         scores[lang] += len(rx.findall(sample)) // 3
     best = max(scores, key=lambda k: scores[k])
+    if best != "en" and scores[best] < 1.5 * scores["en"]:
+        best = "en"
     if scores[best] < 2 and scores[best] * 10 < len(words):
         return None
     return best

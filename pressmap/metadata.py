@@ -112,12 +112,24 @@ def parse_date(text: str | None) -> str | None:
 
 
 def same_day(a: str | None, b: str | None) -> bool:
-    """True when two ISO strings name the same calendar day.
+    """True when two ISO strings name the same day (or instants within 14 h: time zones differ).
 
     >>> same_day("2025-08-02T00:44:00+05:30", "2025-08-02")
     True
+    >>> same_day("2019-11-19T07:03:25+00:00", "2019-11-18T23:03:00")
+    True
     """
-    return bool(a and b and a[:10] == b[:10])
+    if not (a and b):
+        return False
+    if a[:10] == b[:10]:
+        return True
+    try:
+        x, y = (datetime.fromisoformat(v[:19]) for v in (a, b))
+    except ValueError:
+        return False
+    if len(a) <= 10 or len(b) <= 10:
+        return False
+    return abs((x - y).total_seconds()) <= 14 * 3600
 
 
 _SEP = re.compile(r"\s+[|–—•:-]\s+|\s*\|\s*|\s+::\s+")
@@ -167,7 +179,10 @@ def titles_match(a: str | None, b: str | None) -> bool:
     if x == y:
         return True
     short, long_ = sorted((x, y), key=len)
-    return len(short) >= 0.5 * len(long_) and short in long_
+    if len(short) >= 0.5 * len(long_) and short in long_:
+        return True
+    sx, sy = set(x.split()), set(y.split())
+    return len(sx & sy) >= 0.8 * max(len(sx), len(sy))
 
 
 _COPY = re.compile(

@@ -134,7 +134,9 @@ def human_size(n: int) -> str:
     >>> human_size(30 * MB)
     '30.0 MB'
     """
-    return f"{n / MB:.1f} MB" if n >= 100_000 else f"{n} bytes"
+    if n >= MB:
+        return f"{n / MB:.1f} MB"
+    return f"{n / 1024:.1f} KB" if n >= 10_000 else f"{n} bytes"
 
 
 _MAGIC = (
@@ -233,7 +235,7 @@ def decode_bytes(data: bytes) -> str:
         if enc in ("utf-8", "utf-8-sig"):
             raise ReadFailure(f"binary file ({ratio:.0%} control characters), not text")
         raise ReadFailure(
-            f"undecodable: not UTF-8/UTF-16 text and {ratio:.0%} control characters as cp1252/Latin-1"
+            f"undecodable: not UTF-8, UTF-16 or cp1252 text ({ratio:.0%} control characters as Latin-1)"
         )
     return text
 
@@ -386,7 +388,10 @@ def iter_articles(
     ctx = Context(limits or Limits(), fields or FieldMap(), allow_private)
     for src in sources:
         display = str(src)
-        yield from guard(lambda src=src: _read_any(src, ctx), display)
+        for item in guard(lambda src=src: _read_any(src, ctx), display):
+            if isinstance(item, ReadError) and ("\n" in item.reason or "\r" in item.reason):
+                item = ReadError(item.path, one_line(item.reason))
+            yield item
 
 
 def read_path(path: str | Path, **options: Any) -> Iterator[Article | ReadError]:
@@ -539,18 +544,19 @@ def walk_folder(root: Path, display: str) -> Iterator[tuple[Path, str] | ReadErr
 
 
 def _read_dir(root: Path, display: str, ctx: Context) -> Iterator[Article | ReadError]:
-    files = skipped = 0
+    files = skipped = reported = 0
     for item in walk_folder(root, display):
         if isinstance(item, int):
             skipped += item
         elif isinstance(item, ReadError):
+            reported += 1
             yield item
         else:
             files += 1
             path, p_display = item
             yield from guard(lambda path=path, p_display=p_display: read_source(
                 file_source(path, p_display), ctx), p_display)
-    if files == 0:
+    if files == 0 and reported == 0:
         extra = f" ({skipped} files of unknown type skipped)" if skipped else ""
         yield ReadError(display, f"no readable files in folder{extra}")
 
@@ -577,7 +583,7 @@ def read_source(src: Source, ctx: Context) -> Iterator[Article | ReadError]:
     if src.size is not None and src.size > cap:
         raise ReadFailure(f"file too large: {human_size(src.size)} (cap {human_size(cap)})")
     with src.open() as f:
-        data = read_capped(f, cap)
+        data = read_capped(f, cap, "decompressed data" if src.depth else "file")
     if not data.strip():
         raise ReadFailure("empty file")
     if kind == "html":
@@ -619,7 +625,34 @@ def _html_article(data: bytes, src: Source) -> Article | ReadError:
         raise ReadFailure("HTML nested too deeply to parse (RecursionError)") from None
     except Exception as e:  # noqa: BLE001
         raise ReadFailure(f"could not extract HTML: {describe_exception(e)}") from None
+    if not (ex.text or "").strip() and html_depth(data) > MAX_HTML_DEPTH:
+        raise ReadFailure(f"no article text found (HTML nested more than {MAX_HTML_DEPTH} levels deep)")
     return make_article(ex, ident=src.ident, display=src.display, url=src.url)
+
+
+MAX_HTML_DEPTH = 1000
+_TAG = re.compile(rb"<(/?)([a-zA-Z][\w:-]*)[^>]*?(/?)>")
+_VOID = {b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta",
+         b"param", b"source", b"track", b"wbr", b"p", b"li", b"option", b"td", b"tr"}
+
+
+def html_depth(data: bytes, stop: int = MAX_HTML_DEPTH) -> int:
+    """Rough element nesting depth of an HTML page (stops counting past ``stop``).
+
+    >>> html_depth(b"<html><body>" + b"<div>" * 5 + b"</div>" * 5 + b"</body></html>")
+    7
+    """
+    depth = deepest = 0
+    for m in _TAG.finditer(data):
+        name = m.group(2).lower()
+        if m.group(3) or name in _VOID:
+            continue
+        depth = max(0, depth - 1) if m.group(1) else depth + 1
+        if depth > deepest:
+            deepest = depth
+            if deepest > stop:
+                break
+    return deepest
 
 
 def detect_language(text: str) -> str | None:
@@ -831,7 +864,7 @@ def _jsonl_rows(f: IO[bytes], src: Source, ctx: Context) -> Iterator[Article | R
             yield ReadError(where, "JSON nested too deeply")
             continue
         except ValueError as e:
-            msg = e.msg if isinstance(e, json.JSONDecodeError) else str(e)
+            msg = e.msg.removesuffix(" at") if isinstance(e, json.JSONDecodeError) else str(e)
             col = f" at column {e.colno}" if isinstance(e, json.JSONDecodeError) else ""
             yield ReadError(where, one_line(f"invalid JSON: {msg}{col}"))
             continue

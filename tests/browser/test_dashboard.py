@@ -22,7 +22,8 @@ def page(browser, server):
     pg.goto(server)
     pg.wait_for_selector(MAP_FRAME, timeout=60_000)
     frame = pg.frame_locator(MAP_FRAME)
-    frame.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+    frame.locator("path.leaflet-interactive").first.wait_for(state="attached", timeout=60_000)
+    pg.wait_for_timeout(500)
     yield pg
     ctx.close()
 
