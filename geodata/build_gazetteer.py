@@ -33,14 +33,41 @@ WORLD_COUNTRIES = "world-countries@5.1.0"
 
 # Names used for display (English short common name) where pycountry's is too formal.
 DISPLAY = {
-    "USA": "United States", "GBR": "United Kingdom", "RUS": "Russia", "XKX": "Kosovo",
-    "IRN": "Iran", "SYR": "Syria", "KOR": "South Korea", "PRK": "North Korea", "VNM": "Vietnam",
-    "LAO": "Laos", "BOL": "Bolivia", "VEN": "Venezuela", "TZA": "Tanzania", "MDA": "Moldova",
-    "TWN": "Taiwan", "PSE": "Palestine", "COD": "DR Congo", "COG": "Republic of the Congo",
-    "CIV": "Ivory Coast", "CZE": "Czechia", "MKD": "North Macedonia", "VAT": "Vatican City",
-    "BRN": "Brunei", "FSM": "Micronesia", "CPV": "Cape Verde", "TLS": "Timor-Leste",
-    "TUR": "Turkey", "SWZ": "Eswatini", "MMR": "Myanmar", "HKG": "Hong Kong", "MAC": "Macau",
-    "FLK": "Falkland Islands", "BHS": "Bahamas", "GMB": "Gambia", "NLD": "Netherlands",
+    "USA": "United States",
+    "GBR": "United Kingdom",
+    "RUS": "Russia",
+    "XKX": "Kosovo",
+    "IRN": "Iran",
+    "SYR": "Syria",
+    "KOR": "South Korea",
+    "PRK": "North Korea",
+    "VNM": "Vietnam",
+    "LAO": "Laos",
+    "BOL": "Bolivia",
+    "VEN": "Venezuela",
+    "TZA": "Tanzania",
+    "MDA": "Moldova",
+    "TWN": "Taiwan",
+    "PSE": "Palestine",
+    "COD": "DR Congo",
+    "COG": "Republic of the Congo",
+    "CIV": "Ivory Coast",
+    "CZE": "Czechia",
+    "MKD": "North Macedonia",
+    "VAT": "Vatican City",
+    "BRN": "Brunei",
+    "FSM": "Micronesia",
+    "CPV": "Cape Verde",
+    "TLS": "Timor-Leste",
+    "TUR": "Turkey",
+    "SWZ": "Eswatini",
+    "MMR": "Myanmar",
+    "HKG": "Hong Kong",
+    "MAC": "Macau",
+    "FLK": "Falkland Islands",
+    "BHS": "Bahamas",
+    "GMB": "Gambia",
+    "NLD": "Netherlands",
 }
 
 
@@ -50,7 +77,11 @@ def _world_countries() -> list[dict]:
         try:
             out = subprocess.run(
                 ["npm", "pack", WORLD_COUNTRIES, "--silent"],
-                cwd=tmp, capture_output=True, text=True, timeout=120, check=True,
+                cwd=tmp,
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=True,
             )
         except (OSError, subprocess.SubprocessError):
             print("warning: npm pack world-countries failed; demonyms from additions only")
@@ -67,7 +98,9 @@ class Rows:
     def __init__(self) -> None:
         self.rows: dict[str, dict[tuple[str, str, str], list]] = {}
 
-    def add(self, lang: str, surface: str, iso3: str, kind: str, pop: int = 0, flags: str = "") -> None:
+    def add(
+        self, lang: str, surface: str, iso3: str, kind: str, pop: int = 0, flags: str = ""
+    ) -> None:
         surface = surface.strip()
         if not surface or len(surface) < 2:
             return
@@ -134,19 +167,23 @@ def build() -> dict:
             if iso3 and _plain_name(name):
                 rows.add(lang, name, iso3, "name")
 
-    for section, kind in (("names", "name"), ("abbreviations", "abbreviation"),
-                          ("institutions", "institution"), ("demonyms", "demonym"),
-                          ("demonym_plurals", "demonym")):
+    for section, kind in (
+        ("names", "name"),
+        ("abbreviations", "abbreviation"),
+        ("institutions", "institution"),
+        ("demonyms", "demonym"),
+        ("demonym_plurals", "demonym"),
+    ):
         for surface, iso3 in add[section].items():
             rows.override("en", surface, kind)
             rows.add("en", surface, iso3, kind)
     for surface, iso3 in add["places"].items():
-        rows.add("en", surface, iso3, "place")
+        rows.add("en", surface, iso3, "place", 0, "r")  # "r": curated region, counts alone
     for phrase in add["stop"]["phrases"]:
         rows.add("en", phrase, "", "stop")
 
     # Plural demonyms: Israeli -> Israelis, Filipino -> Filipinos, American -> Americans.
-    for (surface, iso3, kind) in list(rows.rows["en"]):
+    for surface, iso3, kind in list(rows.rows["en"]):
         if kind == "demonym" and surface[-1] in "aino" and " " not in surface[-3:]:
             if not surface.endswith(("ese", "ish", "ch")):
                 rows.add("en", surface + "s", iso3, "demonym")
@@ -162,6 +199,7 @@ def build() -> dict:
     for name, iso3 in capitals.items():
         rows.add("en", name, iso3, "capital", 10**6)
     us_town_names = set(add["us_towns"]["names"])
+    common = set(add["common_words"]["words"])
     for city in gc.get_cities().values():
         iso3 = a2_to_a3.get(city["countrycode"])
         if not iso3:
@@ -171,6 +209,9 @@ def build() -> dict:
         if iso3 == "USA" and pop < cfg["min_population"]:
             # Small US towns named after foreign places: low-prior US candidates ("u");
             # other US towns ("t") count when the article otherwise points to the USA.
+            # Small towns named like common words ("Union", "Independence") are left out.
+            if name in common and name not in us_town_names:
+                continue
             rows.add("en", name, "USA", "place", pop, "u" if name in us_town_names else "t")
             continue
         if pop < cfg["min_population"]:
@@ -226,7 +267,9 @@ def main() -> None:
     data = build()
     OUT.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     n = sum(len(v) for v in data["entries"].values())
-    print(f"wrote {OUT} ({OUT.stat().st_size // 1024} KiB, {n} rows, {len(data['countries'])} countries)")
+    print(
+        f"wrote {OUT} ({OUT.stat().st_size // 1024} KiB, {n} rows, {len(data['countries'])} countries)"
+    )
 
 
 if __name__ == "__main__":

@@ -44,7 +44,7 @@ def build() -> dict:
     gdf = gdf[~gdf["ADM0_A3"].isin(DROP)].copy()
     gdf["iso3"] = [
         CODE_FIXES.get(a3, eh) if eh == "-99" else eh
-        for a3, eh in zip(gdf["ADM0_A3"], gdf["ISO_A3_EH"])
+        for a3, eh in zip(gdf["ADM0_A3"], gdf["ISO_A3_EH"], strict=True)
     ]
     assert not (gdf["iso3"] == "-99").any(), gdf[gdf["iso3"] == "-99"]["ADMIN"].tolist()
     # The main feature of each code gives its name and label point (largest population).

@@ -16,13 +16,15 @@ import io
 import re
 import tarfile
 import zipfile
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 from pressmap.model import Article, ReadError
 from pressmap.readers import (
     Context,
+    Limits,
     ReadFailure,
     Source,
     guard,
@@ -152,6 +154,10 @@ def _read_gz(src: Source, ctx: Context) -> Iterator[Article | ReadError]:
 def _read_zip(src: Source, ctx: Context) -> Iterator[Article | ReadError]:
     limits = ctx.limits
     with src.open() as f:
+        listed = _zip_entry_count(f)
+        if listed is not None and listed > 10 * limits.max_members:
+            raise ReadFailure(f"zip lists {listed} members, more than {10 * limits.max_members}; "
+                              "not opened")
         try:
             zf = zipfile.ZipFile(f)
         except (zipfile.BadZipFile, OSError, ValueError) as e:
@@ -167,40 +173,62 @@ def _read_zip(src: Source, ctx: Context) -> Iterator[Article | ReadError]:
             )
 
 
+def _zip_entry_count(f: IO[bytes]) -> int | None:
+    """Members a zip's end record declares, read before the directory is loaded into memory."""
+    try:
+        end = zipfile._EndRecData(f)  # type: ignore[attr-defined]
+        f.seek(0)
+    except (OSError, AttributeError, ValueError):
+        return None
+    return int(end[zipfile._ECD_ENTRIES_TOTAL]) if end else None  # type: ignore[attr-defined]
+
+
 def _read_tar(src: Source, ctx: Context) -> Iterator[Article | ReadError]:
-    with src.open() as f:
+    """Tar (optionally gzipped), streamed in archive order; every byte counts to the cap."""
+    budget = Budget(ctx.limits.max_archive_bytes)
+    with src.open() as raw:
+        head = raw.read(2)
+        raw.seek(0)
+        inner: IO[bytes] = gzip.GzipFile(fileobj=raw) if head == b"\x1f\x8b" else raw
+        stream = io.BufferedReader(CountedStream(inner, budget))
         try:
-            tf = tarfile.open(fileobj=f, mode="r:*")
+            tf = tarfile.open(fileobj=stream, mode="r|")
         except (tarfile.TarError, OSError, EOFError) as e:
             raise ReadFailure(f"not a valid tar archive: {e}") from None
         with tf:
-            members = []
-            for m in tf:
-                if len(members) > ctx.limits.max_members * 2:
-                    break
-                if m.isfile():
-                    members.append((m.name, m))
-                elif m.issym() or m.islnk():
-                    members.append((m.name, None))
-            members.sort(key=lambda x: x[0])
+            def members() -> Iterator[tuple[str, tarfile.TarInfo | None]]:
+                try:
+                    for m in tf:
+                        if m.isfile():
+                            yield m.name, m
+                        elif m.issym() or m.islnk():
+                            yield m.name, None
+                except (tarfile.TarError, EOFError, zlib.error) as e:
+                    raise ReadFailure(f"corrupt tar archive: {e}") from None
+
             yield from _read_members(
-                src, ctx, members,
+                src, ctx, members(),
                 open_member=lambda m: tf.extractfile(m) or io.BytesIO(b""),
                 encrypted=lambda m: False,
                 declared=lambda m: m.size,
                 limits=ctx.limits,
+                budget=budget,
             )
 
 
-def _read_members(src: Source, ctx: Context, members, *, open_member, encrypted, declared,
-                  limits) -> Iterator[Article | ReadError]:
-    budget = Budget(limits.max_archive_bytes)
+def _read_members(
+    src: Source, ctx: Context, members: Iterable[tuple[str, Any]], *,
+    open_member: Callable[[Any], IO[bytes]], encrypted: Callable[[Any], bool],
+    declared: Callable[[Any], int], limits: Limits, budget: Budget | None = None,
+) -> Iterator[Article | ReadError]:
+    """Read each ``(name, info)`` member; ``info`` None marks a link member (refused)."""
+    budget = budget or Budget(limits.max_archive_bytes)
     readable = skipped = reported = 0
-    if len(members) > limits.max_members:
-        yield ReadError(src.display, f"archive has {len(members)} members; only the first "
-                                     f"{limits.max_members} are read")
-        members = members[: limits.max_members]
-    for name, info in members:
+    for count, (name, info) in enumerate(members, 1):
+        if count > limits.max_members:
+            yield ReadError(src.display, f"archive has more than {limits.max_members} members; "
+                                         "the rest are not read")
+            return
         m_display = f"{src.display}!{name}"
         if not safe_member_name(name):
             reported += 1

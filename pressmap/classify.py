@@ -27,6 +27,7 @@ class Classes:
     colours: list[str]
     values: dict[str, float]
     lowest: float
+    integer: bool = False  # every value is a whole number: bounds are too, labels never overlap
 
     def class_of(self, iso3: str) -> int | None:
         v = self.values.get(iso3)
@@ -46,7 +47,7 @@ class Classes:
         out, lo = [], self.lowest
         for b, c in zip(self.bounds, self.colours, strict=True):
             out.append((c, _fmt(lo) if _fmt(lo) == _fmt(b) else f"{_fmt(lo)} – {_fmt(b)}"))
-            lo = b
+            lo = b + 1 if self.integer else b
         out.append((NOT_MENTIONED, "not mentioned"))
         return out
 
@@ -76,9 +77,12 @@ def classify(values: dict[str, float], method: str = "quantiles", k: int = 5) ->
             scheme = mapclassify.Quantiles(arr, k=k) if method == "quantiles" else (
                 mapclassify.EqualInterval(arr, k=k))
         bounds = sorted({float(b) for b in scheme.bins})
+    integer = bool(np.all(arr == np.floor(arr)))
+    if integer:  # a bound of 2.6 on whole numbers means "up to 2"
+        bounds = sorted({float(math.floor(b)) for b in bounds if b >= arr.min()})
     bounds[-1] = float(arr.max())
     colours = _spread(len(bounds))
-    return Classes(bounds, colours, vals, float(arr.min()))
+    return Classes(bounds, colours, vals, float(arr.min()), integer)
 
 
 def _spread(n: int) -> list[str]:

@@ -108,7 +108,14 @@ def _detector(kinds: str | None, overrides: str | None):
 @DB_OPTION
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def ingest(paths: tuple[str, ...], db: str | None, quiet: bool, as_json: bool) -> None:
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Analysing processes (default: every core).")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Analyse on a Dask cluster (e.g. tcp://host:8786), write Parquet, then load it.")
+@click.option("--parquet", "parquet_dir", type=click.Path(file_okay=False), default=None,
+              help="With --scheduler: keep the Parquet output (articles/, mentions/) in this folder.")
+def ingest(paths: tuple[str, ...], db: str | None, quiet: bool, as_json: bool, jobs: int | None,
+           scheduler: str | None, parquet_dir: str | None) -> None:
     """Add the articles under PATHS to the database (unchanged ones are skipped)."""
     from pressmap.ingest import ingest as run_ingest
     from pressmap.store import Store
@@ -121,8 +128,23 @@ def ingest(paths: tuple[str, ...], db: str | None, quiet: bool, as_json: bool) -
         if show and (counter["n"] % 25 == 0 or outcome == "failed"):
             click.echo(f"\r{counter['n']} items ...", err=True, nl=False)
 
-    with Store(_db(db)) as store:
-        summary = run_ingest(list(paths), store, on_item=progress)
+    import sqlite3
+
+    try:
+        with Store(_db(db)) as store:
+            if scheduler:
+                from pressmap.distributed import ingest_distributed
+
+                summary = ingest_distributed(list(paths), store, scheduler=scheduler,
+                                             parquet_dir=parquet_dir, on_item=progress)
+            else:
+                summary = run_ingest(list(paths), store, on_item=progress, jobs=jobs)
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+        _err(f"{_db(db)}: another process is writing to this database and held it for more than"
+             " 30 s; what was stored so far is kept: run the ingest again when it is done")
+        raise SystemExit(1) from exc
     if show:
         click.echo("\r", err=True, nl=False)
     for e in summary.failed:

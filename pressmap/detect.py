@@ -14,17 +14,29 @@ import re
 import tomllib
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from pressmap.gazetteer import Entry, Gazetteer, load_gazetteer
 from pressmap.language import detect_language
 from pressmap.model import KINDS, Mention
-from pressmap.sentences import MAX_SNIPPET, sentence_span
+from pressmap.sentences import _END, MAX_SNIPPET, _is_boundary
 
-_KIND_RANK = {"name": 0, "abbreviation": 1, "demonym": 2, "institution": 3, "capital": 3, "place": 4}
+_ANCHOR_KINDS = frozenset(("name", "abbreviation", "demonym", "institution", "capital"))
+_KIND_RANK = {
+    "name": 0,
+    "abbreviation": 1,
+    "demonym": 2,
+    "institution": 3,
+    "capital": 3,
+    "place": 4,
+}
 _CONFIDENCE = {
-    "name": 0.95, "abbreviation": 0.9, "demonym": 0.85, "institution": 0.8, "capital": 0.85,
+    "name": 0.95,
+    "abbreviation": 0.9,
+    "demonym": 0.85,
+    "institution": 0.8,
+    "capital": 0.85,
     "place": 0.75,
 }
 # Words after a demonym that show it names a language, not a nation.
@@ -43,7 +55,34 @@ _LANGUAGE_PREV = frozenset(
 _THING_NEXT = frozenset(
     "restaurant restaurants food foods cuisine dish dishes cooking takeaway encephalitis flu "
     "influenza measles goose geese fruit bat bats mastiff shepherd terrier bulldog poodle "
-    "setter pointer spaniel cockroach cockroaches ivy lettuce dressing".split()
+    "setter pointer spaniel cocker cockroach cockroaches ivy lettuce dressing heritage ancestry "
+    "descent pub pubs sausage sausages festival grill bakery".split()
+)
+# A capitalised run after a name or demonym that ends in one of these names an institution of
+# that country ("Philippine Department of Agriculture"): kind "institution".
+_STATE_BODY = frozenset(
+    "Department Ministry Government Embassy Consulate Army Navy Police Parliament Senate "
+    "Congress Agency Commission Court Cabinet Military Forces Guard".split()
+)
+# ... or an organisation named after it ("American Diabetes Association"): no country.
+_ORG_SUFFIX = frozenset(
+    "Association Associations Society Group Bank Inc Corp Corporation Company Co Ltd Airlines "
+    "Airways Express Foundation Institute Academy College University School League Club Church "
+    "Martyrs Grill Restaurant Pub Mortgage Insurance Apartments Oaks Service Services Act Party "
+    "Orchard Eagle Motors Press Times Post Herald Tribune Journal Network Channel Open Cup "
+    "Federation Union Chamber Center Centre Council Festival".split()
+)
+_CAP_RUN = re.compile(r"(?:[ \-](?:[A-Z][\w'’&.]*|of|and|for|the|&)){1,5}")
+# Words that start a longer place name around a country or city name ("St. Paris").
+_NAME_PREFIX = frozenset(
+    "St. St Ste. Saint Sainte San Santa Fort Ft. Mount Mt. Port Lake Little Old "
+    "ST. SAINT FORT MOUNT PORT LAKE".split()
+)
+# After a town's name, not a country's ("a Lebanon woman" vs "a Lebanese woman").
+_TOWN_USE_NEXT = frozenset(
+    "man woman men women resident residents native teen teenager boy girl couple family police "
+    "mayor city council school schools elementary township officials alderman aldermen "
+    "firefighters".split()
 )
 _SPEECH_NEXT = frozenset("said says told added asked explained noted wrote stated replied".split())
 # After "Indian": Native American senses, no country.
@@ -68,6 +107,7 @@ _PRE_OK = frozenset(
 # Capitalised words that may follow a country name without making it a person's or an
 # organisation's name ("Israel Defense Forces" is still Israel).
 _POST_OK = frozenset(
+    "Department Ministry Embassy Consulate Agency Commission Court Cabinet Military Guard "
     "Defense Defence Army Navy Government Ministry Embassy Border Forces Police Parliament "
     "President Prime Minister King Queen Said Says Is Was Has Had Will Would And Or But On In "
     "At To For From With Of As After Before During Since Monday Tuesday Wednesday Thursday Friday "
@@ -94,27 +134,102 @@ _PREPOSITIONS = frozenset("of in to from into at across throughout near".split()
 _TOKEN = re.compile(r"[\w.\-'’]+")
 
 
-@dataclass
 class _Hit:
-    start: int
-    end: int
-    surface: str
-    readings: list[Entry]
-    chosen: Entry | None = None
-    confidence: float = 1.0
-    notes: set[str] = field(default_factory=set)
+    """One regex match and its candidate readings while an article is being resolved."""
+
+    __slots__ = ("start", "end", "surface", "readings", "chosen", "confidence", "notes", "fast")
+
+    def __init__(
+        self, start: int, end: int, surface: str, readings: list[Entry], fast: bool = False
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.surface = surface
+        self.readings = readings
+        self.chosen: Entry | None = readings[0] if fast else None
+        self.confidence = 1.0
+        self.notes: set[str] = set()
+        self.fast = fast  # one unambiguous country-level reading: no context checks needed
 
 
 @dataclass
 class _Compiled:
     rx: re.Pattern[str]
-    extra_rx: re.Pattern[str] | None
     table: dict[str, list[Entry]]
+    lang_only: dict[str, frozenset[str]]
+    fast: frozenset[str]  # surfaces whose only reading needs no context check
+    stop: frozenset[str]  # phrases that name no country: matched only to swallow their words
+
+
+_LATIN_LANGS = ("fr", "de", "es", "pt", "it")
 
 
 _COUNTY = re.compile(r"(?<![\w])[A-Z][a-z]+(?: [A-Z][a-z]+)? (?:County|Parish)(?![\w])")
+_TOWN_BEFORE = re.compile(r"(?:[A-Z][A-Za-z'’.\-]+ ){0,2}[A-Z][A-Za-z'’.\-]+\Z")
 _HEAD = 300  # all-caps forms are looked for in the headline and dateline only
 _CAPS_RUN = re.compile(r"[A-Z]{4}")
+
+
+def _span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Same answer as ``sentence_span``, faster: the sentence start is sought backwards, so only
+    the last few candidate ends before the hit are checked."""
+    return _span_raw(text, start, end)[2:]
+
+
+def _span_raw(text: str, start: int, end: int) -> tuple[int, int, int, int]:
+    """``(raw_start, raw_end, start, end)``: raw bounds are -1 when the window cut them."""
+    lo = max(0, start - MAX_SNIPPET)
+    s = lo
+    raw_s = 0 if lo == 0 else -1
+    # A line break always ends a sentence, so nothing before the last one needs a look.
+    nl = text.rfind("\n", lo, start)
+    for m in reversed(list(_END.finditer(text, max(lo, nl), start))):
+        if _is_boundary(text, m):
+            s = raw_s = m.end()
+            break
+    e = min(len(text), end + MAX_SNIPPET)
+    raw_e = len(text) if e == len(text) else -1
+    nl = text.find("\n", end, e)
+    for m in _END.finditer(text, end, e if nl < 0 else nl + 1):
+        if _is_boundary(text, m):
+            e = m.end() if m.group() != "\n" else m.start()
+            raw_e = m.start()
+            break
+    while s < start and text[s].isspace():
+        s += 1
+    while e > end and text[e - 1].isspace():
+        e -= 1
+    return raw_s, raw_e, s, e
+
+
+class _Spans:
+    """Sentence spans for the hits of one text, in order of position.
+
+    A hit inside the previous hit's sentence gets the same span without a new search when
+    ``sentence_span`` would provably find the same bounds: both raw bounds were real sentence
+    ends inside its look-around window, and no candidate end lies between the two hits.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.prev: tuple[int, int, int, int, int] | None = None  # hit start, raw s/e, s, e
+
+    def __call__(self, start: int, end: int) -> tuple[int, int]:
+        p = self.prev
+        if (
+            p is not None
+            and p[1] >= 0
+            and p[2] >= 0
+            and end <= p[2]
+            and start - p[1] < MAX_SNIPPET
+            and p[2] - end < MAX_SNIPPET
+        ):
+            m = _END.search(self.text, p[0])
+            if m is None or m.start() >= end:
+                return p[3], p[4]
+        raw_s, raw_e, s, e = _span_raw(self.text, start, end)
+        self.prev = (start, raw_s, raw_e, s, e)
+        return s, e
 
 
 def _drop_overlaps(hits: list[_Hit]) -> list[_Hit]:
@@ -128,6 +243,20 @@ def _drop_overlaps(hits: list[_Hit]) -> list[_Hit]:
             continue
         out.append(h)
     return out
+
+
+def _hides_a_name(phrase: str, table: dict[str, list[Entry]]) -> bool:
+    """True when some run of words inside ``phrase`` is itself a surface with a country."""
+    words = re.split(r"[ \-]", phrase)
+    for i in range(len(words)):
+        for j in range(i + 1, len(words) + 1):
+            sub = " ".join(words[i:j])
+            if sub != phrase and any(r.kind != "stop" for r in table.get(sub, ())):
+                return True
+            sub = "-".join(words[i:j])
+            if sub != phrase and any(r.kind != "stop" for r in table.get(sub, ())):
+                return True
+    return False
 
 
 def _trie_pattern(words: Iterable[str]) -> str:
@@ -193,7 +322,8 @@ class Detector:
         self.overrides_path = Path(overrides) if overrides is not None else None
         self._ov_stamp: tuple[float, int] | None = None
         self._overrides: dict[str, str] = {}
-        self._compiled: dict[str, _Compiled] = {}
+        self._main: _Compiled | None = None
+        self._extras: dict[str, tuple[re.Pattern[str], dict[str, list[Entry]]]] = {}
         self._upper_rx: tuple[re.Pattern[str], dict[str, list[Entry]]] | None = None
         self._us_after = re.compile(
             r",\s*(?:"
@@ -218,51 +348,75 @@ class Detector:
         if stamp != self._ov_stamp:
             self._ov_stamp = stamp
             self._overrides = _load_overrides(self.overrides_path) if stamp else {}
-            self._compiled.clear()
+            self._main = None
 
-    def _table(self, lang: str) -> _Compiled:
-        if lang in self._compiled:
-            return self._compiled[lang]
+    def _table(self) -> _Compiled:
+        """The main pattern: English surfaces plus the Latin-script languages' country names.
+
+        It holds only capitalised surfaces and has no look-behind, so that the regex engine can
+        skip ahead to upper-case letters; the left word boundary is checked on each match.
+        A surface known only in other languages counts only in an article of such a language.
+        """
+        if self._main is not None:
+            return self._main
         table: dict[str, list[Entry]] = {k: list(v) for k, v in self.g.surfaces("en").items()}
-        other: dict[str, list[Entry]] = {}
-        if lang != "en":
+        lang_only: dict[str, set[str]] = {}
+        for lang in _LATIN_LANGS:
             for surface, entries in self.g.surfaces(lang).items():
-                other.setdefault(surface, []).extend(entries)
+                if surface[:1].isupper() and (surface not in table or surface in lang_only):
+                    if surface not in table:
+                        table[surface] = list(entries)
+                    lang_only.setdefault(surface, set()).add(lang)
         for phrase, target in self._overrides.items():
             iso3 = "" if target.lower() in ("none", "") else target.upper()
             table[phrase] = [Entry(phrase, iso3, "name" if iso3 else "stop", 10**7, "o")]
-        stems: set[str] = set()
-        extra: set[str] = set()
-        for surface, entries in other.items():
-            if lang == "ru":
-                stem = _ru_stem(surface)
-                stems.add(stem)
-                table.setdefault(stem, []).extend(entries)
-            elif lang in ("zh", "ar") or not surface[:1].isupper():
-                extra.add(surface)
-                table.setdefault(surface, []).extend(entries)
-            else:
-                table.setdefault(surface, []).extend(entries)
-        # The main pattern holds only capitalised surfaces and has no look-behind, so that the
-        # regex engine can skip ahead to upper-case letters; the left word boundary is checked
-        # on each match instead.
-        main = [w for w in table if w[:1].isupper() and w not in stems]
+            lang_only.pop(phrase, None)
+        # A stop phrase is only needed where it hides a name inside it ("Air France").
+        main = [
+            w
+            for w, rs in table.items()
+            if w[:1].isupper() and (rs[0].kind != "stop" or len(rs) > 1 or _hides_a_name(w, table))
+        ]
         rx = re.compile("(?:" + _trie_pattern(main) + r")(?![\w])")
-        parts = []
-        if stems:
-            parts.append(r"(?<![\w])(?:" + _trie_pattern(stems) + r")[а-яё]{0,3}(?![\w])")
-        if lang == "ar" and extra:
-            parts.append(
-                r"(?:(?<![\w])|(?<=(?<![\w])[وبفلك]))(?:" + _trie_pattern(extra) + r")(?![\w])"
-            )
-        elif lang == "zh" and extra:
-            parts.append("(?:" + _trie_pattern(extra) + ")")
-        elif extra:
-            parts.append(r"(?<![\w])(?:" + _trie_pattern(extra) + r")(?![\w])")
-        extra_rx = re.compile("|".join(parts)) if parts else None
-        compiled = _Compiled(rx, extra_rx, table)
-        self._compiled[lang] = compiled
-        return compiled
+        g = self.g
+        fast = frozenset(
+            w
+            for w, rs in table.items()
+            if len(rs) == 1
+            and rs[0].kind in ("name", "capital", "institution")
+            and rs[0].iso3
+            and w not in g.weak
+            and w not in g.person_names
+            and "o" not in rs[0].flags
+        )
+        stop = frozenset(
+            w for w, rs in table.items() if any(r.kind == "stop" for r in rs)
+            and not any("o" in r.flags and r.iso3 for r in rs)
+        )
+        self._main = _Compiled(
+            rx, table, {k: frozenset(v) for k, v in lang_only.items()}, fast, stop
+        )
+        return self._main
+
+    def _extra(self, lang: str) -> tuple[re.Pattern[str], dict[str, list[Entry]]] | None:
+        """Pattern for Russian (stems + case endings), Arabic (after clitics) or Chinese names."""
+        if lang not in ("ru", "ar", "zh"):
+            return None
+        if lang in self._extras:
+            return self._extras[lang]
+        table: dict[str, list[Entry]] = {}
+        for surface, entries in self.g.surfaces(lang).items():
+            key = _ru_stem(surface) if lang == "ru" else surface
+            table.setdefault(key, []).extend(entries)
+        trie = _trie_pattern(table)
+        if lang == "ru":
+            pat = r"(?<![\w])(?:" + trie + r")[а-яё]{0,3}(?![\w])"
+        elif lang == "ar":
+            pat = r"(?:(?<![\w])|(?<=(?<![\w])[وبفلك]))(?:" + trie + r")(?![\w])"
+        else:
+            pat = "(?:" + trie + ")"
+        self._extras[lang] = (re.compile(pat), table)
+        return self._extras[lang]
 
     def _upper(self) -> tuple[re.Pattern[str], dict[str, list[Entry]]]:
         """All-caps forms of names and places, for datelines and headlines ("PARIS, Feb 26 -")."""
@@ -272,7 +426,7 @@ class Detector:
                 up = surface.upper()
                 if len(surface) < 4 or up == surface or up in self.g.surfaces("en"):
                     continue
-                keep = [e for e in entries if e.kind in ("name", "capital", "place") and "t" not in e.flags]
+                keep = [e for e in entries if e.kind in ("name", "capital", "place")]
                 if keep:
                     upper[up] = keep
             self._upper_rx = (re.compile("(?:" + _trie_pattern(upper) + r")(?![\w])"), upper)
@@ -288,29 +442,48 @@ class Detector:
         lang = language or detect_language(text) or "en"
         if lang not in self.g.by_lang:
             lang = "en"
-        c = self._table(lang)
+        c = self._table()
         table = c.table
+        lang_only = c.lang_only
+        fast = c.fast
+        stop = c.stop
         hits: list[_Hit] = []
         for m in c.rx.finditer(text):
-            s = m.start()
+            s, e = m.span()
             if s and (text[s - 1].isalnum() or text[s - 1] == "_"):
                 continue
             surface = m.group()
-            hits.append(_Hit(s, m.end(), surface, table[surface]))
-        if c.extra_rx is not None:
-            for m in c.extra_rx.finditer(text):
+            if surface in stop or (surface in lang_only and lang not in lang_only[surface]):
+                continue
+            f = surface in fast and not (text[e : e + 1] in " -" and text[e + 1 : e + 2].isupper())
+            hits.append(_Hit(s, e, surface, table[surface], f))
+        extra = self._extra(lang)
+        if extra is not None:
+            xrx, xtable = extra
+            for m in xrx.finditer(text):
                 surface = m.group()
-                readings = table.get(surface)
+                readings = xtable.get(surface)
                 if readings is None:  # Russian case ending after a stem
                     for cut in (1, 2, 3):
-                        readings = table.get(surface[:-cut])
+                        readings = xtable.get(surface[:-cut])
                         if readings:
                             break
                 if readings:
                     hits.append(_Hit(m.start(), m.end(), surface, readings))
         if " County" in text or " Parish" in text:
             for m in _COUNTY.finditer(text):
-                hits.append(_Hit(m.start(), m.end(), m.group(), [Entry(m.group(), "USA", "place", 0, "c")]))
+                hits.append(
+                    _Hit(m.start(), m.end(), m.group(), [Entry(m.group(), "USA", "place", 0, "c")])
+                )
+        if ", " in text:
+            # "Pineville, La.", "CHARLESTON, W.Va.": any town before a US state is in the USA.
+            for m in self._us_after.finditer(text):
+                t = _TOWN_BEFORE.search(text, max(0, m.start() - 40), m.start())
+                if t and not (t.start() and text[t.start() - 1].isalnum()):
+                    e = Entry(t.group(), "USA", "place", 0, "p")
+                    hit = _Hit(t.start(), t.end(), t.group(), [e])
+                    hit.notes.add("us-pattern")
+                    hits.append(hit)
         head = text[:_HEAD]
         if _CAPS_RUN.search(head):
             urx, utable = self._upper()
@@ -326,20 +499,12 @@ class Detector:
         self._filter(text, hits)
         self._resolve(text, hits)
         out = []
-        s0 = s1 = -1
+        spans = _Spans(text)
         for h in hits:
             e = h.chosen
             if e is None or not e.iso3 or e.kind not in self.kinds:
                 continue
-            # Reuse the previous sentence when it holds this hit and both ends are within
-            # sentence_span's look-around window (it would find the same bounds).
-            if not (
-                s0 <= h.start
-                and h.end <= s1
-                and h.start - s0 < MAX_SNIPPET
-                and s1 - h.end < MAX_SNIPPET
-            ):
-                s0, s1 = sentence_span(text, h.start, h.end)
+            s0, s1 = spans(h.start, h.end)
             conf = round(min(1.0, max(0.0, _CONFIDENCE[e.kind] * h.confidence)), 3)
             out.append(Mention(e.iso3, h.start, h.end, h.surface, e.kind, conf, s0, s1))
         return out
@@ -347,7 +512,10 @@ class Detector:
     def _filter(self, text: str, hits: list[_Hit]) -> None:
         """Drop readings that the words around a hit rule out (case, persons, languages...)."""
         persons: set[str] = set()
+        last_language = -100
         for h in hits:
+            if h.fast:
+                continue
             if any(e.kind == "stop" for e in h.readings) and not any(
                 "o" in e.flags and e.iso3 for e in h.readings
             ):
@@ -370,8 +538,21 @@ class Detector:
                     if h.surface.isupper() and len(h.surface) <= 3 and not _has_lower(text, s, e):
                         if prev_word.upper() in _US_PRONOUN_PREV:
                             continue
-                elif r.kind == "demonym":
+                if r.kind in ("name", "demonym") and next_word[:1].isupper() and "o" not in r.flags:
+                    org = _org_after(text, e)
+                    if org == "org":
+                        continue
+                    if org == "state":
+                        r = Entry(r.surface, r.iso3, "institution", r.population, r.flags)
+                        keep.append(r)
+                        continue
+                if r.kind == "demonym":
                     if _is_language(prev_word, next_word, next_gap, after):
+                        last_language = e
+                        continue
+                    if prev_word in ("and", "or") and 0 <= s - last_language < 8:
+                        continue  # "in English and Spanish"
+                    if h.surface.startswith("Indian") and next_word in _INDIAN_NEXT:
                         continue
                     if h.surface.startswith("Indian") and next_word in _INDIAN_NEXT:
                         continue
@@ -393,14 +574,25 @@ class Detector:
                 h.readings = [r for r in keep if r.iso3 == "USA" and "s" in r.flags]
                 h.notes.add("local")
                 continue
-            if _looks_like_person(prev_word, prev_gap, next_word, next_gap, self.g, text, s):
+            if (
+                h.surface in self.g.person_names or any(r.kind == "place" for r in keep)
+            ) and _looks_like_person(prev_word, prev_gap, next_word, next_gap, self.g, text, s):
                 if h.surface in self.g.person_names:
                     persons.add(h.surface)
                     h.readings = []
                     continue
                 h.notes.add("person")
+            if prev_gap == " " and prev_word in _NAME_PREFIX and h.surface not in self.g.us_states:
+                h.readings = []  # "St. Paris", "New Berlin", "Fort Jordan": another place
+                continue
             if _sentence_initial(text, s):
                 h.notes.add("initial")
+            if (
+                next_word.lower() in _TOWN_USE_NEXT
+                and not next_gap == ""
+                or text[max(0, s - 8) : s] in ("City of ", "town of ", "Town of ")
+            ) and any("u" in r.flags or "t" in r.flags for r in keep):
+                h.notes.add("town-use")
         # A name once used for a person stays a person in the article, unless a preposition
         # in front ("in Jordan") shows a place.
         if persons:
@@ -409,11 +601,26 @@ class Detector:
                     pw, _ = _prev_word(text, h.start)
                     if pw.lower() not in _PREPOSITIONS:
                         h.readings = []
+                        h.chosen = None
 
     def _resolve(self, text: str, hits: list[_Hit]) -> None:
         """Pick one reading per hit, using what the rest of the article says."""
         g = self.g
+        rest = []
+        for h in hits:
+            if h.fast or not h.readings:
+                continue
+            if len(h.readings) == 1:
+                r = h.readings[0]
+                if r.kind in _ANCHOR_KINDS and r.iso3 and r.surface not in g.weak:
+                    h.chosen = r  # fast path: one unambiguous country-level reading
+                    continue
+            if h.readings:
+                rest.append(h)
+        if not rest:
+            return
         evidence: Counter[str] = Counter()  # anchors: names, demonyms, capitals, big places
+        states: set[str] = set()  # US states named in the article
         places: dict[str, set[str]] = {}  # iso3 -> distinct place surfaces that may support it
         for h in hits:
             isos = {r.iso3 for r in h.readings if r.iso3}
@@ -428,12 +635,14 @@ class Detector:
                 if (
                     r.kind == "place"
                     and r.iso3
-                    and not ({"u", "c"} & set(r.flags))
+                    and not ({"u", "t"} & set(r.flags))
                     and r.surface not in g.weak
                     and "person" not in h.notes
                     and (len(isos) == 1 or "s" in r.flags)
                 ):
                     places.setdefault(r.iso3, set()).add(h.surface.lower())
+                    if "s" in r.flags:
+                        states.add(h.surface.lower())
         # Local-news style (phone numbers, street addresses, sheriffs...) points to a US town.
         us_style_cache: list[int] = []
 
@@ -451,33 +660,60 @@ class Detector:
             """Anchors for ``iso`` elsewhere in the article, plus other places in it."""
             n = max(evidence[iso] - per_surface[(surface, iso)], 0)
             n += len(places.get(iso, set()) - {surface.lower()})
-            if iso == "USA" and n < 2:
-                n += us_style()
             return n
 
         foreign_any = any(n > 0 for iso, n in evidence.items() if iso != "USA")
-        for h in hits:
-            if not h.readings:
-                continue
+        # One sense per article: a name once used like a US town's is that town throughout.
+        town_used = {h.surface for h in rest if "town-use" in h.notes}
+        for h in rest:
+            if h.surface in town_used:
+                h.notes.add("town-use")
+        for h in rest:
             if "us-pattern" in h.notes or any("o" in r.flags for r in h.readings):
                 h.chosen = h.readings[0]
                 continue
-            best: tuple[float, Entry] | None = None
             isos = {r.iso3 for r in h.readings}
+            if len(h.readings) == 1 and h.readings[0].kind in _ANCHOR_KINDS:
+                r = h.readings[0]
+                if r.iso3 and not (
+                    r.surface in g.weak and ("initial" in h.notes or r.kind == "capital")
+                ):
+                    h.chosen = r  # fast path: one unambiguous country-level reading
+                    continue
+            best: tuple[float, Entry] | None = None
             for r in h.readings:
                 if not r.iso3:
                     continue
                 other = other_evidence(r.iso3, h.surface)
+                if (
+                    r.iso3 == "USA"
+                    and r.kind == "place"
+                    and other < 2
+                    and ("s" in r.flags or not _strong_place(r, g))
+                ):
+                    other += us_style()
                 score = 10.0 - _KIND_RANK.get(r.kind, 5)
-                us_town = r.iso3 == "USA" and r.kind == "place" and bool({"u", "s", "t"} & set(r.flags))
+                us_town = (
+                    r.iso3 == "USA" and r.kind == "place" and bool({"u", "s", "t"} & set(r.flags))
+                )
+                if us_town and len(isos) > 1 and "s" not in r.flags and "town-use" not in h.notes:
+                    if any("r" in x.flags for x in h.readings):
+                        continue  # Ontario the province, not Ontario, California
                 if us_town and len(isos) > 1:
                     # US state/town reading of a foreign name: needs US local evidence and
                     # no sign of the foreign country elsewhere. A country's name needs US places.
-                    foreign = max((other_evidence(i, h.surface) for i in isos if i != "USA"), default=0)
-                    need = 1 if "s" in r.flags else 2
+                    foreign = max(
+                        (other_evidence(i, h.surface) for i in isos if i != "USA"), default=0
+                    )
+                    # A US state elsewhere in the article is enough for a town ("Athens ...
+                    # Georgia"); otherwise two signs of US local news are needed.
+                    need = 1 if "s" in r.flags or states - {h.surface.lower()} else 2
                     support = other
-                    if any(x.kind == "name" for x in h.readings):
-                        support = len(places.get("USA", set()) - {h.surface.lower()})
+                    if "town-use" in h.notes:
+                        support = need  # "a Lebanon woman", "City of Paris"
+                    elif "s" not in r.flags and any(x.kind == "name" for x in h.readings):
+                        # A country's name is a US town only where used like one (above).
+                        continue
                     if support >= need and foreign <= 0:
                         score += 20
                     else:
@@ -488,7 +724,10 @@ class Detector:
                 elif r.kind == "place" and not _strong_place(r, g):
                     if other <= 0 or "u" in r.flags or "person" in h.notes:
                         continue
-                    if r.surface in g.weak and evidence[r.iso3] - per_surface[(h.surface, r.iso3)] <= 0:
+                    if (
+                        r.surface in g.weak
+                        and evidence[r.iso3] - per_surface[(h.surface, r.iso3)] <= 0
+                    ):
                         continue
                     score -= 1
                 elif r.kind == "capital" and r.surface in g.weak and other <= 0:
@@ -497,6 +736,8 @@ class Detector:
                     continue
                 if other > 0:
                     score += 5
+                if r.kind == "place" and ("r" in r.flags or "s" in r.flags):
+                    score += 6  # a region or state outranks a same-named city elsewhere
                 score += min(r.population, 10**7) / 10**8
                 if best is None or score > best[0]:
                     best = (score, r)
@@ -511,20 +752,33 @@ class Detector:
                 h.confidence *= 0.8
 
 
-_US_STYLE = re.compile(
-    r"(?P<phone>\(\d{3}\) ?\d{3}-\d{4}|\b\d{3}-\d{3}-\d{4}\b)"
-    r"|(?P<address>\b\d{2,5} (?:[NSEW]\. )?[A-Z][a-z]+ (?:St|Ave|Rd|Blvd|Dr|Ln|Hwy)\b)"
-    r"|(?P<sheriff>\b[Ss]heriff)"
-    r"|(?P<politics>\b(?:[RD]-[A-Z][a-z]|state (?:Sen|Rep)\.|Gov\. [A-Z]))"
-    r"|(?P<local>\b(?:School District|Police Department|Fire Department|Township|City Council|"
-    r"County Commission|school board|Board of Supervisors|Chamber of Commerce)\b)"
+# US local-news cues. Each pattern starts with a literal so that the regex engine skips fast;
+# the characters before a hit are checked afterwards.
+_PHONE = re.compile(r"-\d{4}\b")
+_ADDRESS = re.compile(r" (?:St|Ave|Rd|Blvd|Dr|Ln|Hwy)\b")
+_ADDRESS_BEFORE = re.compile(r"\b\d{2,5} (?:[NSEW]\. )?[A-Z][a-z]+\Z")
+_PARTY = re.compile(r"\b[RD]-[A-Z][a-z]")
+_US_LOCAL_WORDS = (
+    "School District", "Police Department", "Fire Department", "Township", "City Council",
+    "County Commission", "school board", "Board of Supervisors", "Chamber of Commerce",
 )
 
 
 def _us_style(text: str) -> int:
     """0, 1 or 2: how strongly the article reads like US local news (distinct cue types)."""
-    kinds = {m.lastgroup for m in _US_STYLE.finditer(text)}
-    return min(len(kinds), 2)
+    n = 0
+    if "-" in text:
+        n += any(text[m.start() - 3 : m.start()].isdigit() for m in _PHONE.finditer(text))
+        n += bool(("R-" in text or "D-" in text) and _PARTY.search(text))
+    n += "state Sen." in text or "state Rep." in text or "Gov. " in text
+    n += "heriff" in text
+    n += any(w in text for w in _US_LOCAL_WORDS)
+    if n < 2:
+        n += any(
+            _ADDRESS_BEFORE.search(text, max(0, m.start() - 30), m.start())
+            for m in _ADDRESS.finditer(text)
+        )
+    return min(n, 2)
 
 
 def _strong_place(r: Entry, g: Gazetteer) -> bool:
@@ -533,7 +787,7 @@ def _strong_place(r: Entry, g: Gazetteer) -> bool:
         return False
     if r.surface in g.person_names and r.population > 0:
         return False
-    if r.population == 0 or "s" in r.flags:
+    if r.population == 0 or "s" in r.flags or "r" in r.flags:
         return True
     return r.population >= g.standalone_population and r.surface not in g.weak
 
@@ -565,8 +819,9 @@ def _next_word(text: str, e: int) -> tuple[str, str]:
 
 
 def _has_lower(text: str, s: int, e: int) -> bool:
+    """Any lower-case letter within 40 characters of the hit (i.e. not an all-caps line)."""
     window = text[max(0, s - 40) : e + 40]
-    return any(c.islower() for c in window)
+    return window.upper() != window
 
 
 def _sentence_initial(text: str, s: int) -> bool:
@@ -582,8 +837,38 @@ def _is_language(prev_word: str, next_word: str, next_gap: str, after: str) -> b
     pw = prev_word.lower()
     if pw in _LANGUAGE_PREV:
         return True
-    if pw in ("in", "into", "from") and (not next_gap or after in ",.;:)" or next_word in ("and", "or")):
-        return after in ",.;:)\"" or next_word in ("and", "or")
+    if pw in ("in", "into", "from") and (
+        not next_gap or after in ",.;:)" or next_word in ("and", "or")
+    ):
+        return after in ',.;:)"' or next_word in ("and", "or")
+    return False
+
+
+def _org_after(text: str, e: int) -> str | None:
+    """"state" or "org" when capitalised words after offset ``e`` end in an institution or an
+    organisation noun ("... Department of Agriculture", "... Diabetes Association")."""
+    m = _CAP_RUN.match(text, e)
+    if not m:
+        return None
+    for w in re.split(r"[ \-]", m.group())[1:]:
+        w = w.rstrip(".,'’")
+        if w in _STATE_BODY:
+            return "state"
+        if w in _ORG_SUFFIX:
+            return "org"
+        if w and not w[:1].isupper() and w not in ("of", "and", "for", "the", "&"):
+            return None
+    return None
+
+
+def _placeish(g: Gazetteer, word: str) -> bool:
+    """True when ``word`` is itself a country-level name or a well-known place."""
+    for e in g.lookup(word):
+        if e.kind == "place":
+            if e.population >= 100_000 or "r" in e.flags or "s" in e.flags:
+                return True
+        elif e.kind != "stop":
+            return True
     return False
 
 
@@ -595,7 +880,7 @@ def _capitalised_name(prev_word: str, prev_gap: str, g: Gazetteer) -> bool:
         and prev_word.isalpha()
         and prev_word not in _PRE_OK
         and not prev_word.isupper()
-        and not g.lookup(prev_word)
+        and not _placeish(g, prev_word)
     )
 
 
@@ -608,7 +893,7 @@ def _looks_like_person(
         and next_word[:1].isupper()
         and next_word[1:2].islower()
         and next_word not in _POST_OK
-        and not g.lookup(next_word)
+        and not _placeish(g, next_word)
     ):
         return True
     return _capitalised_name(prev_word, prev_gap, g)

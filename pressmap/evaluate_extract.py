@@ -4,7 +4,7 @@ Three summaries per path: ``bench`` = the benchmark's own figure (per page, tp/f
 P and R averaged over pages; F1 of those means), ``pooled`` = micro over raw shingle counts, and
 ``page-F1`` = mean of per-page F1.
 
-    python -m pressmap.evaluate_extract [--path html|txt|both] [--worst 10] [--baseline]
+    python -m pressmap.evaluate_extract [--path html|txt|both] [--worst 10] [--baseline] [--site-lines]
 
 >>> prf(*match("a b c d e", "a b c d e f"))
 (0.6666666666666666, 1.0, 0.8)
@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pressmap import htmlpage, textdump
 from pressmap.metadata import same_day, titles_match
@@ -132,7 +133,8 @@ def _trafilatura_alone(html: bytes, url: str | None) -> Extracted:
 
 def run(path: str, data: Path = DATA, rows: list[dict] | None = None,
         html_meta: dict[str, Extracted] | None = None) -> Report:
-    """Score one path: ``html`` (htmlpage), ``txt`` (textdump) or ``trafilatura`` (baseline)."""
+    """Score one path: ``html`` (htmlpage), ``txt`` (textdump), ``txt+site`` (textdump given the
+    lines of the other pages of the same host) or ``trafilatura`` (baseline)."""
     rows = rows if rows is not None else load(data)
     report = Report(path)
     fn: Callable[[dict], Extracted]
@@ -142,6 +144,12 @@ def run(path: str, data: Path = DATA, rows: list[dict] | None = None,
     elif path == "trafilatura":
         def fn(row: dict) -> Extracted:
             return _trafilatura_alone((data / "pages" / f"{row['id']}.html").read_bytes(), row["url"])
+    elif path == "txt+site":
+        site = _site_lines(data, rows)
+
+        def fn(row: dict) -> Extracted:
+            text = (data / "pages" / f"{row['id']}.txt").read_text(encoding="utf-8")
+            return textdump.extract(text, site_lines=site.get(row["id"]))
     else:
         def fn(row: dict) -> Extracted:
             return textdump.extract((data / "pages" / f"{row['id']}.txt").read_text(encoding="utf-8"))
@@ -161,6 +169,22 @@ def run(path: str, data: Path = DATA, rows: list[dict] | None = None,
     return report
 
 
+def _site_lines(data: Path, rows: list[dict]) -> dict[str, set[str]]:
+    """Per page: the lines of the *other* pages from the same host (the ``site_lines`` hook)."""
+    by_host: dict[str, list[str]] = {}
+    for row in rows:
+        by_host.setdefault(urlsplit(row.get("url") or "").netloc.lower(), []).append(row["id"])
+    lines = {
+        row["id"]: textdump.page_lines((data / "pages" / f"{row['id']}.txt").read_text(encoding="utf-8"))
+        for row in rows
+    }
+    out: dict[str, set[str]] = {}
+    for ids in by_host.values():
+        for pid in ids:
+            out[pid] = set().union(*(lines[o] for o in ids if o != pid))
+    return out
+
+
 def html_metadata(data: Path = DATA, rows: list[dict] | None = None) -> dict[str, Extracted]:
     """The HTML path's metadata per page: the reference for titles/dates of the txt path."""
     rows = rows if rows is not None else load(data)
@@ -173,6 +197,8 @@ def html_metadata(data: Path = DATA, rows: list[dict] | None = None) -> dict[str
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--path", choices=["html", "txt", "both"], default="both")
+    ap.add_argument("--site-lines", action="store_true",
+                    help="also score the txt path given lines of other pages of the same site")
     ap.add_argument("--worst", type=int, default=10, help="list the N worst pages")
     ap.add_argument("--baseline", action="store_true", help="also score trafilatura.extract alone")
     ap.add_argument("--data", type=Path, default=DATA)
@@ -184,8 +210,10 @@ def main(argv: list[str] | None = None) -> None:
     meta = html_metadata(args.data, rows) if "txt" in paths else None
     if args.baseline:
         print(run("trafilatura", args.data, rows).summary())
+    if args.site_lines and "txt" in paths:
+        paths.append("txt+site")
     for p in paths:
-        rep = run(p, args.data, rows, html_meta=meta if p == "txt" else None)
+        rep = run(p, args.data, rows, html_meta=meta if p.startswith("txt") else None)
         print(rep.summary())
         if args.worst:
             print(f"  worst {args.worst}:")

@@ -67,9 +67,7 @@ def evaluate(path: str | Path, detector: Detector | None = None, worst: int = 25
                 ids.setdefault(("FP", iso), []).append(row.get("id", str(n)))
             for iso in gold_all - found:
                 fn_by[iso] += 1
-                gold_surf = [
-                    m["surface"] for m in row.get("mentions", []) if m.get("iso3") == iso
-                ]
+                gold_surf = [m["surface"] for m in row.get("mentions", []) if m.get("iso3") == iso]
                 surfaces.setdefault(("FN", iso), Counter()).update(gold_surf)
                 ids.setdefault(("FN", iso), []).append(row.get("id", str(n)))
     seconds = time.perf_counter() - t0
@@ -77,7 +75,9 @@ def evaluate(path: str | Path, detector: Detector | None = None, worst: int = 25
     for key, (tp, fp, fn) in counts.items():
         p, r, f1 = _prf(tp, fp, fn)
         result[key] = {"p": p, "r": r, "f1": f1, "tp": tp, "fp": fp, "fn": fn}
-    errors = [("FP", iso, c) for iso, c in fp_by.items()] + [("FN", iso, c) for iso, c in fn_by.items()]
+    errors = [("FP", iso, c) for iso, c in fp_by.items()] + [
+        ("FN", iso, c) for iso, c in fn_by.items()
+    ]
     errors.sort(key=lambda x: -x[2])
     result["errors"] = [
         {
@@ -104,7 +104,9 @@ def format_table(name: str, res: dict) -> str:
     lines.append("  worst errors:")
     for e in res["errors"]:
         surf = ", ".join(f"{k}×{v}" for k, v in e["surfaces"].items())
-        lines.append(f"    {e['type']} {e['iso3']} ×{e['count']}: {surf}  [{' '.join(e['ids'][:3])}]")
+        lines.append(
+            f"    {e['type']} {e['iso3']} ×{e['count']}: {surf}  [{' '.join(e['ids'][:3])}]"
+        )
     return "\n".join(lines)
 
 

@@ -16,18 +16,23 @@ fails) the item's own content/description is used, stripped of HTML.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
 
 from lxml import etree
 
+from pressmap.fetch import Fetched
 from pressmap.model import Article, Extracted, ReadError
 from pressmap.readers import (
     Context,
     ReadFailure,
     Source,
+    decode_bytes,
+    describe_exception,
     detect_language,
     one_line,
 )
@@ -96,7 +101,9 @@ def parse_feed(data: bytes) -> tuple[str | None, list[FeedItem]]:
         strict_error = one_line(str(e), 160)
         low = strict_error.lower()
         if "depth" in low or "huge" in low:
-            raise ReadFailure(f"feed XML nested too deeply: {strict_error}") from None
+            levels = re.search(r"depth in document: (\d+)", strict_error)
+            limit = f" (over {levels.group(1)} levels)" if levels else ""
+            raise ReadFailure(f"feed XML nested too deeply{limit}") from None
         if "amplification" in low or ("entity" in low and "loop" in low):
             raise ReadFailure(_ENTITY_REFUSED) from None
         try:
@@ -225,34 +232,51 @@ def strip_html(html: str | None) -> str:
     return "\n\n".join(x for x in paras if x)
 
 
-def _fetch_item(link: str, ctx: Context) -> tuple[Extracted | None, str | None]:
-    """Fetch and extract the page behind an item link: (extracted, None) or (None, reason)."""
+def _download(link: str, ctx: Context, deadline: float) -> tuple[Fetched | None, str | None]:
+    """Fetch an item link (runs in a worker thread): ``(page, None)`` or ``(None, reason)``."""
     from pressmap.fetch import FetchError, fetch
 
+    if time.monotonic() >= deadline:
+        return None, "time for fetching this feed's links ran out"
     try:
-        page = fetch(link, limits=ctx.limits, allow_private=ctx.allow_private)
+        return fetch(link, limits=ctx.limits, allow_private=ctx.allow_private), None
     except FetchError as e:
         return None, str(e)
+    except Exception as e:  # noqa: BLE001 - one bad link must not lose the feed
+        return None, one_line(f"fetch failed: {type(e).__name__}: {e}")
+
+
+def _extract_page(page: Fetched) -> tuple[Extracted | None, str | None]:
+    """Story text of a fetched page: ``(extracted, None)`` or ``(None, reason)``."""
+    ctype = (page.content_type or "").split(";")[0].strip().lower()
+    if ctype and ctype not in ("text/html", "application/xhtml+xml", "text/plain"):
+        return None, f"link is not a web page ({ctype})"
     try:
-        from pressmap.htmlpage import extract
+        if ctype == "text/plain":
+            from pressmap.textdump import extract as extract_text
+
+            ex = extract_text(decode_bytes(page.body))
+        else:
+            from pressmap.htmlpage import extract
+
+            ex = extract(page.body, url=page.final_url)
     except ImportError:
-        return None, "HTML extraction unavailable"
-    try:
-        ex = extract(page.body, url=page.final_url)
+        return None, "page extraction unavailable"
     except Exception as e:  # noqa: BLE001
-        return None, one_line(f"could not extract page: {type(e).__name__}")
+        return None, one_line(f"could not extract page: {describe_exception(e)}")
     if not (ex.text or "").strip():
         return None, "no article text found at link"
     return ex, None
 
 
 def item_article(item: FeedItem, n: int, feed_title: str | None, src: Source,
-                 ctx: Context) -> Article | ReadError:
-    """Article for feed item number ``n`` (fetched page, else its own content)."""
+                 download: tuple[Fetched | None, str | None] = (None, None)) -> Article | ReadError:
+    """Article for feed item number ``n``: its fetched page, else its own content."""
     display = f"{src.display}#{n}"
-    ex, why = None, None
-    if item.link and ctx.limits.fetch_links:
-        ex, why = _fetch_item(item.link, ctx)
+    page, why = download
+    ex = None
+    if page is not None:
+        ex, why = _extract_page(page)
     text = ex.text if ex else strip_html(item.content) or strip_html(item.summary)
     if not text.strip():
         reason = "no article text found"
@@ -268,13 +292,33 @@ def item_article(item: FeedItem, n: int, feed_title: str | None, src: Source,
     )
 
 
+FETCH_WORKERS = 4
+
+
 def read_feed(data: bytes, src: Source, ctx: Context) -> Iterator[Article | ReadError]:
-    """Articles from a feed document; one ReadError per bad item."""
+    """Articles from a feed document, in feed order; one ReadError per bad item.
+
+    Item links are downloaded by a few worker threads; extraction stays in this thread.
+    """
     title, items = parse_feed(data)
     if not items:
         raise ReadFailure("feed has no items")
     cap = ctx.limits.max_feed_items
     if len(items) > cap:
         yield ReadError(src.display, f"feed has {len(items)} items; only the first {cap} are read")
-    for n, item in enumerate(items[:cap], 1):
-        yield item_article(item, n, title, src, ctx)
+    items = items[:cap]
+    links = [i.link if ctx.limits.fetch_links and i.link else None for i in items]
+    if not any(links):
+        for n, item in enumerate(items, 1):
+            yield item_article(item, n, title, src)
+        return
+    deadline = time.monotonic() + ctx.limits.feed_fetch_seconds
+    with ThreadPoolExecutor(max_workers=FETCH_WORKERS, thread_name_prefix="pressmap-feed") as pool:
+        futures = [pool.submit(_download, link, ctx, deadline) if link else None for link in links]
+        try:
+            for n, (item, fut) in enumerate(zip(items, futures, strict=True), 1):
+                yield item_article(item, n, title, src, fut.result() if fut else (None, None))
+        finally:
+            for fut in futures:
+                if fut:
+                    fut.cancel()

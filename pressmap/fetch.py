@@ -18,6 +18,7 @@ import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 import zlib
 from dataclasses import dataclass
@@ -105,16 +106,13 @@ def address_kind(address: str) -> str:
     return "non-public"
 
 
-def resolve(host: str, port: int, *, allow_private: bool = False, timeout: float = 15.0) -> list[str]:
+def resolve(host: str, port: int, *, allow_private: bool = False) -> list[str]:
     """Addresses of ``host``; refuses the host if any address is not public (unless allowed)."""
-    old = socket.getdefaulttimeout()
-    try:
-        socket.setdefaulttimeout(timeout)
+    try:  # the system resolver's own timeout applies (getaddrinfo takes none)
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError, OSError) as e:
-        raise FetchError(one_line(f"cannot resolve host '{host}': {getattr(e, 'strerror', None) or e}")) from None
-    finally:
-        socket.setdefaulttimeout(old)
+    except (UnicodeError, OSError) as e:
+        why = getattr(e, "strerror", None) or e
+        raise FetchError(one_line(f"cannot resolve host '{host}': {why}")) from None
     addresses: list[str] = []
     for info in infos:
         addr = str(info[4][0])
@@ -154,7 +152,7 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
 
 
-def _read_body(resp: http.client.HTTPResponse, cap: int, deadline: float) -> bytes:
+def _read_body(resp: http.client.HTTPResponse, cap: int) -> bytes:
     length = resp.getheader("Content-Length")
     if length and length.strip().isdigit() and int(length) > cap:
         raise FetchError(f"page too large: {human_size(int(length))} (cap {human_size(cap)})")
@@ -167,9 +165,7 @@ def _read_body(resp: http.client.HTTPResponse, cap: int, deadline: float) -> byt
     out = bytearray()
     raw_total = 0
     while True:
-        if time.monotonic() > deadline:
-            raise FetchError("download took too long (deadline exceeded)")
-        chunk = resp.read(65536)
+        chunk = resp.read1(65536)  # returns what has arrived: no waiting for a full 64 KB
         if not chunk:
             break
         raw_total += len(chunk)
@@ -186,32 +182,73 @@ def _read_body(resp: http.client.HTTPResponse, cap: int, deadline: float) -> byt
     return bytes(out)
 
 
-def _request(parts: SplitResult, limits: Limits, allow_private: bool, deadline: float):
+class Watchdog:
+    """Shuts a connection's socket down at a deadline, ending any read that still blocks.
+
+    Per-operation socket timeouts do not stop a server that drips one byte at a time;
+    this bounds the whole request.
+    """
+
+    def __init__(self, conn: http.client.HTTPConnection, deadline: float):
+        self.fired = False
+        self._sock = conn.sock  # kept: http.client hands the socket to the response and forgets it
+        self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _fire(self) -> None:
+        self.fired = True
+        sock = self._sock
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
+def _connect(parts: SplitResult, limits: Limits, allow_private: bool) -> http.client.HTTPConnection:
+    """An open connection to the first reachable checked address of the URL's host."""
     host = parts.hostname or ""
     https = parts.scheme.lower() == "https"
     port = parts.port or (443 if https else 80)
-    addresses = resolve(host, port, allow_private=allow_private, timeout=limits.fetch_timeout)
-    target = parts.path or "/"
-    if parts.query:
-        target += "?" + parts.query
+    addresses = resolve(host, port, allow_private=allow_private)
     last: Exception | None = None
     for address in addresses[:4]:
         cls = _PinnedHTTPS if https else _PinnedHTTP
         conn = cls(host, port, address, limits.fetch_timeout)
         try:
-            conn.request("GET", target, headers={
-                "User-Agent": USER_AGENT, "Accept": ACCEPT,
-                "Accept-Encoding": "gzip, identity",
-            })
-            resp = conn.getresponse()
-            return conn, resp
-        except (TimeoutError, ConnectionError, OSError) as e:
+            conn.connect()
+            return conn
+        except OSError as e:
             conn.close()
             last = e
             if isinstance(e, ssl.SSLError):
                 break
     assert last is not None
     raise last
+
+
+def _get(conn: http.client.HTTPConnection, parts: SplitResult) -> http.client.HTTPResponse:
+    target = parts.path or "/"
+    if parts.query:
+        target += "?" + parts.query
+    conn.request("GET", target, headers={
+        "User-Agent": USER_AGENT, "Accept": ACCEPT, "Accept-Encoding": "gzip, identity",
+    })
+    return conn.getresponse()
+
+
+def _network_error(e: BaseException, limits: Limits, stage: str) -> FetchError:
+    if isinstance(e, ssl.SSLError):
+        return FetchError(one_line(f"TLS error: {e.reason or e}"))
+    if isinstance(e, TimeoutError):
+        return FetchError(f"timed out after {limits.fetch_timeout:g} s")
+    if isinstance(e, ConnectionRefusedError):
+        return FetchError("connection refused")
+    return FetchError(one_line(f"{stage} failed: {type(e).__name__}: {e}"))
 
 
 def fetch(url: str, *, limits: Limits | None = None, allow_private: bool = False) -> Fetched:
@@ -221,22 +258,21 @@ def fetch(url: str, *, limits: Limits | None = None, allow_private: bool = False
     """
     limits = limits or Limits()
     deadline = time.monotonic() + limits.fetch_deadline
+    too_slow = f"download took too long (over {limits.fetch_deadline:g} s)"
     current = url
     for _hop in range(limits.max_redirects + 1):
         parts = check_url(current)
+        if time.monotonic() > deadline:
+            raise FetchError(too_slow)
         try:
-            conn, resp = _request(parts, limits, allow_private, deadline)
+            conn = _connect(parts, limits, allow_private)
         except FetchError:
             raise
-        except ssl.SSLError as e:
-            raise FetchError(one_line(f"TLS error: {e.reason or e}")) from None
-        except TimeoutError:
-            raise FetchError(f"timed out after {limits.fetch_timeout:g} s") from None
-        except ConnectionRefusedError:
-            raise FetchError("connection refused") from None
         except (OSError, http.client.HTTPException) as e:
-            raise FetchError(one_line(f"connection failed: {type(e).__name__}: {e}")) from None
+            raise _network_error(e, limits, "connection") from None
+        watchdog = Watchdog(conn, deadline)
         try:
+            resp = _get(conn, parts)
             if resp.status in REDIRECTS:
                 location = resp.getheader("Location")
                 if not location:
@@ -245,14 +281,18 @@ def fetch(url: str, *, limits: Limits | None = None, allow_private: bool = False
                 continue
             if resp.status >= 400:
                 raise FetchError(one_line(f"HTTP {resp.status} {resp.reason}"))
-            try:
-                body = _read_body(resp, limits.max_file_bytes, deadline)
-            except TimeoutError:
-                raise FetchError(f"timed out after {limits.fetch_timeout:g} s") from None
-            except (OSError, http.client.HTTPException) as e:
-                raise FetchError(one_line(f"download failed: {type(e).__name__}: {e}")) from None
+            body = _read_body(resp, limits.max_file_bytes)
+            if watchdog.fired:  # the socket was shut down: what arrived is cut short
+                raise FetchError(too_slow)
             return Fetched(url=url, final_url=current, status=resp.status,
                            content_type=resp.getheader("Content-Type"), body=body)
+        except FetchError:
+            raise
+        except (OSError, http.client.HTTPException, ValueError) as e:
+            if watchdog.fired:
+                raise FetchError(too_slow) from None
+            raise _network_error(e, limits, "download") from None
         finally:
+            watchdog.cancel()
             conn.close()
     raise FetchError(f"too many redirects (more than {limits.max_redirects})")

@@ -27,7 +27,8 @@ class Entry:
     iso3: str
     kind: str  # one of model.KINDS, or "stop"
     population: int = 0
-    flags: str = ""  # "s": US state, "u": US town named after a foreign place
+    flags: str = ""  # s: US state; u: US town named after a foreign place; t: small US town;
+    # r: curated region; c: "X County"; o: user override
 
 
 class Gazetteer:

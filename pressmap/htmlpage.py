@@ -21,9 +21,9 @@ import re
 from typing import Any
 
 import trafilatura
+from lxml import html as lxml_html
 from trafilatura.metadata import extract_metadata
 from trafilatura.utils import load_html
-from lxml import html as lxml_html
 
 from pressmap.metadata import clean_title, parse_date
 from pressmap.model import Extracted
@@ -38,6 +38,7 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 # trafilatura settings that scored best on the evaluation pages (see evaluate_extract)
+SHORT = 60  # words: below this, a precision-mode result is checked against the default mode
 OPTIONS: dict[str, Any] = {"favor_precision": True, "favor_recall": False, "include_comments": False,
                            "include_tables": True}
 
@@ -164,11 +165,12 @@ def extract(html: str | bytes, url: str | None = None) -> Extracted:
     meta = _meta(tree)
     ld = _jsonld(tree)
     lang = (tree.get("lang") or "").split("-")[0].lower() or None
-    try:
-        doc = trafilatura.bare_extraction(tree, url=url, **OPTIONS)
-    except Exception:  # noqa: BLE001 - a broken page must not stop a batch
-        doc = None
-    body = "\n\n".join(p.strip() for p in ((doc.text or "") if doc else "").split("\n") if p.strip())
+    body = _body(tree, url, OPTIONS)
+    if len(body.split()) < SHORT and OPTIONS.get("favor_precision"):
+        # precision mode sometimes keeps only a fragment: take the default mode when it finds more
+        other = _body(tree, url, {**OPTIONS, "favor_precision": False})
+        if len(other.split()) > 2 * len(body.split()):
+            body = other
     if not _is_story(body):
         body = ""
     source = meta.get("og:site_name") or _name(ld.get("publisher")) or meta.get("application-name")
@@ -194,6 +196,16 @@ def extract(html: str | bytes, url: str | None = None) -> Extracted:
         url=url,
         language=lang,
     )
+
+
+def _body(tree: Any, url: str | None, options: dict[str, Any]) -> str:
+    """trafilatura's main text, one paragraph per blank-line-separated block."""
+    try:
+        doc = trafilatura.bare_extraction(tree, url=url, **options)  # does not modify tree
+    except Exception:  # noqa: BLE001 - a broken page must not stop a batch
+        return ""
+    text = (doc.text or "") if doc is not None else ""
+    return "\n\n".join(p.strip() for p in text.split("\n") if p.strip())
 
 
 def _text_of(tree: Any, xpath: str) -> str | None:

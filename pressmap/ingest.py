@@ -1,7 +1,10 @@
-"""Read, analyse and store articles incrementally.
+"""Read, analyse and store articles incrementally, on every core.
 
-Unchanged articles (same id, same content hash) are skipped before analysis; each batch of
-articles is written in one transaction.
+Unchanged articles (same id, same content hash) are skipped before analysis. Analysis runs in a
+pool of worker processes (``jobs``, default: every core); the calling process reads the input
+as a stream, sends it to the workers in chunks with a bounded number in flight (memory does not
+grow with the corpus) and is the only writer: each batch of results is stored in one transaction,
+in input order.
 
 >>> from pressmap.store import Store
 >>> import tempfile, pathlib
@@ -13,7 +16,12 @@ articles is written in one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import multiprocessing
+import os
+import pickle
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +29,9 @@ from pressmap.analysis import analyze_article
 from pressmap.model import Article, ReadError
 from pressmap.store import Store, content_hash
 
-BATCH = 200
+BATCH = 500  # articles per write transaction
+CHUNK = 64  # articles per task sent to a worker
+IN_FLIGHT = 4  # chunks in flight per worker
 
 
 @dataclass
@@ -53,57 +63,146 @@ def analyzer_version() -> str:
     return f"pressmap-{__version__}"
 
 
-def ingest(
-    sources: Iterable[str | Path],
-    store: Store,
-    *,
-    detector=None,
-    on_item: Callable[[Article | ReadError, str], None] | None = None,
-    **reader_options,
-) -> IngestSummary:
-    """Ingest every article found under ``sources`` into ``store``.
+def default_jobs() -> int:
+    """Cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
 
-    ``on_item(item, outcome)`` is called once per article or error (for progress bars);
-    outcome is ``new``, ``updated``, ``unchanged`` or ``failed``.
-    """
-    from pressmap.readers import iter_articles
 
-    summary = IngestSummary()
-    analyzer = analyzer_version()
-    pending: list = []
+# -- worker side ------------------------------------------------------------------------------
+_DETECTOR = None
 
-    def flush() -> None:
-        if not pending:
-            return
-        with store.conn:  # one transaction per batch
-            for r in pending:
-                outcome = store.put(r, analyzer=analyzer, commit=False)
-                setattr(summary, outcome, getattr(summary, outcome) + 1)
-                if on_item:
-                    on_item(r.article, outcome)
-        pending.clear()
 
-    for item in iter_articles(list(sources), **reader_options):
+def _init_worker(detector_bytes: bytes | None) -> None:
+    global _DETECTOR
+    _DETECTOR = pickle.loads(detector_bytes) if detector_bytes else None
+
+
+def analyze_chunk(chunk: list[tuple[Article, str]], detector=None) -> list[list[tuple] | str]:
+    """Analyse a chunk of (article, content hash): per article, its mentions as tuples
+    ``(iso3, start, end, surface, kind, confidence, sent_start, sent_end)`` (cheap to send back
+    to the writer), or the reason analysis failed."""
+    det = detector if detector is not None else _DETECTOR
+    out: list[list[tuple] | str] = []
+    for article, _ in chunk:
+        try:
+            r = analyze_article(article, det)
+        except Exception as exc:  # a detector bug must not lose the batch
+            out.append(f"analysis failed: {type(exc).__name__}: {exc}")
+            continue
+        out.append([(m.iso3, m.start, m.end, m.surface, m.kind, m.confidence, m.sent_start,
+                     m.sent_end) for m in r.mentions])
+    return out
+
+
+# -- writer side ------------------------------------------------------------------------------
+def _chunks(items: Iterator[Article | ReadError], store, summary: IngestSummary,
+            on_item, size: int | None = None) -> Iterator[list[tuple[Article, str]]]:
+    """Chunks of articles that need analysis; read errors and unchanged articles are counted
+    on the way (their callbacks run here, before the chunk holding later articles)."""
+    size = size or CHUNK
+    chunk: list[tuple[Article, str]] = []
+    for item in items:
         if isinstance(item, ReadError):
             summary.failed.append(item)
             if on_item:
                 on_item(item, "failed")
             continue
         summary.read += 1
-        if store.stored_hash(item.id) == content_hash(item):
+        h = content_hash(item)
+        if store is not None and store.stored_hash(item.id) == h:
             summary.unchanged += 1
             if on_item:
                 on_item(item, "unchanged")
             continue
-        try:
-            pending.append(analyze_article(item, detector))
-        except Exception as exc:  # a detector bug must not lose the batch
-            err = ReadError(item.path or item.id, f"analysis failed: {type(exc).__name__}: {exc}")
-            summary.failed.append(err)
+        chunk.append((item, h))
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def ingest(
+    sources: Iterable[str | Path],
+    store: Store,
+    *,
+    detector=None,
+    on_item: Callable[[Article | ReadError, str], None] | None = None,
+    jobs: int | None = None,
+    **reader_options,
+) -> IngestSummary:
+    """Ingest every article found under ``sources`` into ``store``.
+
+    ``on_item(item, outcome)`` is called once per article or error (for progress bars);
+    outcome is ``new``, ``updated``, ``unchanged`` or ``failed``. ``jobs`` is the number of
+    analysing processes (default: every core; 1 analyses in this process). A small input (one
+    chunk) is analysed here whatever ``jobs`` says: starting workers would cost more.
+    """
+    from pressmap.readers import iter_articles
+
+    summary = IngestSummary()
+    analyzer = analyzer_version()
+    jobs = default_jobs() if jobs is None else max(1, int(jobs))
+    pending: list[tuple[Article, str, list[tuple]]] = []
+
+    def flush() -> None:
+        if not pending:
+            return
+        outcomes = []
+        with store.conn:  # one transaction per batch
+            store.conn.execute("BEGIN IMMEDIATE")
+            for a, h, rows in pending:
+                outcomes.append(store.put_rows(a, rows, analyzer=analyzer, commit=False, hash_=h))
+        for (a, _, _), outcome in zip(pending, outcomes, strict=True):
+            setattr(summary, outcome, getattr(summary, outcome) + 1)
             if on_item:
-                on_item(err, "failed")
-            continue
+                on_item(a, outcome)
+        pending.clear()
+
+    def take(chunk: list[tuple[Article, str]], results: list[list[tuple] | str]) -> None:
+        for (a, h), r in zip(chunk, results, strict=True):
+            if isinstance(r, str):
+                err = ReadError(a.path or a.id, r)
+                summary.failed.append(err)
+                if on_item:
+                    on_item(err, "failed")
+                continue
+            pending.append((a, h, r))
         if len(pending) >= BATCH:
             flush()
+
+    chunks = _chunks(iter_articles(list(sources), **reader_options), store, summary, on_item)
+    first = next(chunks, None)
+    second = next(chunks, None) if first is not None else None
+    if jobs == 1 or second is None:
+        for chunk in (c for c in (first, second) if c is not None):
+            take(chunk, analyze_chunk(chunk, detector))
+        for chunk in chunks:
+            take(chunk, analyze_chunk(chunk, detector))
+        flush()
+        return summary
+
+    det_bytes = pickle.dumps(detector) if detector is not None else None
+    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
+                                      else None)
+    window: deque[tuple[list, Future]] = deque()
+    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker,
+                             initargs=(det_bytes,)) as pool:
+        def submit(chunk: list[tuple[Article, str]]) -> None:
+            window.append((chunk, pool.submit(analyze_chunk, chunk)))
+            while len(window) >= jobs * IN_FLIGHT:  # bounded: wait for the oldest
+                done, fut = window.popleft()
+                take(done, fut.result())
+
+        submit(first)
+        submit(second)
+        for chunk in chunks:
+            submit(chunk)
+        while window:
+            done, fut = window.popleft()
+            take(done, fut.result())
     flush()
     return summary

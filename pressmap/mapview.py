@@ -24,6 +24,7 @@ LEAFLET_BASE = "/app/static/leaflet"  # where the dashboard serves xstatic-leafl
 BACKGROUND = "#cfe3f0"  # sea
 SMALL_AREA = 2.0  # square degrees: below this a country also gets a clickable marker
 SELECTED_BORDER = "#1d3557"
+LINE_COLOUR = "#1d3557"
 
 
 def leaflet_dir() -> str:
@@ -63,11 +64,15 @@ def country_layer(
     *,
     selected: str | None = None,
     value_label: str = "articles",
+    shares: dict[str, float] | None = None,
+    pairs: list[dict] | None = None,
 ) -> folium.FeatureGroup:
     """Shaded country polygons plus a marker for each small mentioned country.
 
     ``counts`` maps ISO3 to ``{"articles": int, "mentions": int}``; the tooltip shows the
-    name and both counts. Clicking a polygon or a marker returns its ``iso3`` property.
+    name and both counts (and the share of articles, in percent, from ``shares``). Clicking a
+    polygon or a marker returns its ``iso3`` property. ``pairs`` (``{"a", "b", "articles"}``)
+    adds a line between the label points of each co-mentioned pair, wider for more articles.
     """
     fc = copy.deepcopy(countries)
     points = []
@@ -79,6 +84,8 @@ def country_layer(
         p["summary"] = (f"{p['articles']} article{'s' if p['articles'] != 1 else ''}, "
                         f"{p['mentions']} mention{'s' if p['mentions'] != 1 else ''}"
                         if p["articles"] else "not mentioned")
+        if shares and p["articles"]:
+            p["summary"] += f" ({pct(shares.get(p['iso3'], 0))} of articles)"
         p["fill"] = classes.colour_of(p["iso3"])
         if p.get("area", 99) < SMALL_AREA and p["articles"]:
             points.append({
@@ -117,7 +124,39 @@ def country_layer(
                                       else "#444"},
             tooltip=folium.GeoJsonTooltip(fields=["name", "summary"], labels=False, sticky=True),
         ).add_to(group)
+    if pairs:
+        comention_lines(countries, pairs).add_to(group)
     return group
+
+
+def comention_lines(countries: dict, pairs: list[dict]) -> folium.FeatureGroup:
+    """Lines between the label points of co-mentioned countries; only names and numbers."""
+    where = {f["properties"]["iso3"]: f["properties"] for f in countries["features"]}
+    group = folium.FeatureGroup(name="co-mentions")
+    top = max((int(p["articles"]) for p in pairs), default=1) or 1
+    for pair in pairs:
+        a, b = where.get(pair["a"]), where.get(pair["b"])
+        if not a or not b:
+            continue
+        n = int(pair["articles"])
+        folium.PolyLine(
+            [[a["label_lat"], a["label_lon"]], [b["label_lat"], b["label_lon"]]],
+            color=LINE_COLOUR, weight=round(1.5 + 5.5 * n / top, 1), opacity=0.75,
+            tooltip=f"{_plain(a['name'])} – {_plain(b['name'])}: {n} article{'s' if n != 1 else ''}",
+            interactive=True,
+        ).add_to(group)
+    return group
+
+
+def pct(v: float) -> str:
+    """A percentage with enough digits to tell small shares from zero."""
+    v = float(v)
+    return f"{v:.1f}%" if v >= 1 or v == 0 else f"{v:.2g}%"
+
+
+def _plain(name: str) -> str:
+    """Our own country names, with anything HTML-like dropped (belt and braces)."""
+    return "".join(c for c in str(name) if c not in "<>&\"'`")
 
 
 def build_map(countries: dict, classes: Classes, counts: dict[str, dict], *,

@@ -1,6 +1,7 @@
 """What the dashboard and the CLI ask of the database.
 
-Every query takes a :class:`Filters`; counts are summed from ``article_countries``.
+Every query takes a :class:`Filters`; counts are summed from ``article_country`` (one row per
+article and country, see :mod:`pressmap.store`) or read from ``country_totals``.
 
 >>> from pressmap.store import Store
 >>> from pressmap.analysis import analyze_article
@@ -16,6 +17,7 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from pressmap.model import KINDS
+from pressmap.store import KIND_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,9 @@ class Filters:
     languages: tuple[str, ...] = ()
     search: str | None = None
     min_mentions: int = 1
+    # Only each article's main country: the most-mentioned (counting ``kinds``); among tied
+    # countries, those with a mention whose surface appears in the title; all still tied are kept.
+    main_only: bool = False
 
 
 @dataclass
@@ -48,51 +53,121 @@ class ArticleSnippets:
     snippets: list[Snippet] = field(default_factory=list)
 
 
-def _article_filter(f: Filters) -> tuple[str, list]:
+def _search_filter(f: Filters, rid: str) -> tuple[str, list]:
+    """Text search: the FTS5 trigram index narrows the candidates to the articles holding every
+    trigram of the string (3+ characters), then the exact test (ASCII ``lower()`` substring of
+    title or text) decides, so results are those of the plain scan."""
+    s = f.search.lower()
+    exact = "(instr(lower(title), ?) > 0 OR instr(lower(text), ?) > 0)"
+    grams = list(dict.fromkeys(s[i:i + 3] for i in range(len(s) - 2)))
+    if not grams:
+        return f"{rid} IN (SELECT rid FROM articles WHERE {exact})", [s, s]
+    if len(grams) > 12:  # a few spread over the string narrow as well as all of them
+        grams = [grams[round(i * (len(grams) - 1) / 11)] for i in range(12)]
+    match = " AND ".join('"' + g.replace('"', '""') + '"' for g in grams)
+    return (f"{rid} IN (SELECT rid FROM articles WHERE rid IN (SELECT rowid FROM articles_fts"
+            f" WHERE articles_fts MATCH ?) AND {exact})", [match, s, s])
+
+
+def _article_filter(f: Filters, rid: str = "rid", prefix: str = "") -> tuple[str, list]:
+    """WHERE clause over ``published``, ``source``, ``language`` (named ``prefix`` + column: those
+    of ``articles`` and of ``article_country`` alike) and the article id column ``rid``."""
     where, args = [], []
     if f.date_from:
-        where.append("published >= ?")
+        where.append(f"{prefix}published >= ?")
         args.append(f.date_from)
     if f.date_to:
-        where.append("substr(published, 1, 10) <= ?")
+        where.append(f"substr({prefix}published, 1, 10) <= ?")
         args.append(f.date_to)
     if f.sources:
-        where.append(f"source IN ({','.join('?' * len(f.sources))})")
+        where.append(f"{prefix}source IN ({','.join('?' * len(f.sources))})")
         args += list(f.sources)
     if f.languages:
-        where.append(f"language IN ({','.join('?' * len(f.languages))})")
+        where.append(f"{prefix}language IN ({','.join('?' * len(f.languages))})")
         args += list(f.languages)
     if f.search:
-        where.append("(instr(lower(title), ?) > 0 OR instr(lower(text), ?) > 0)")
-        args += [f.search.lower(), f.search.lower()]
+        sql, sargs = _search_filter(f, prefix + rid)
+        where.append(sql)
+        args += sargs
     return (" AND ".join(where) or "1"), args
 
 
+def _selected(f: Filters, prefix: str = "") -> str | None:
+    """SQL for an ``article_country`` row's mentions of the chosen kinds (None: no kind chosen)."""
+    kinds = [k for k in KINDS if k in f.kinds]
+    if not kinds:
+        return None
+    if len(kinds) == len(KINDS):
+        return f"{prefix}n"
+    return "(" + " + ".join(prefix + KIND_COLUMNS[k] for k in kinds) + ")"
+
+
+def _rows_where(f: Filters, prefix: str = "") -> tuple[str, list] | None:
+    """WHERE clause picking the ``article_country`` rows (one per article and country) that pass
+    every filter but ``main_only``, and their count of chosen mentions; None: none can pass."""
+    n = _selected(f, prefix)
+    if n is None:
+        return None
+    awhere, args = _article_filter(f, rid="article", prefix=prefix)
+    return f"{n} >= ? AND {awhere}", [max(f.min_mentions, 1), *args], n
+
+
 def _per_article(f: Filters) -> tuple[str, list]:
-    """SQL for (article, iso3, n) rows that pass the filters."""
-    awhere, args = _article_filter(f)
-    kinds = tuple(f.kinds) or ("",)
-    sql = (
-        "SELECT ac.article AS article, ac.iso3 AS iso3, SUM(ac.n) AS n FROM article_countries ac"
-        f" WHERE ac.kind IN ({','.join('?' * len(kinds))})"
+    """SQL for (article, iso3, n) rows that pass the filters.
+
+    One row per (article, country) is stored in ``article_country`` with the article's date,
+    source and language, so this is a single indexed pass, no join and no grouping.
+    """
+    per = _rows_where(f)
+    if per is None:
+        return "SELECT 0 AS article, '' AS iso3, 0 AS n WHERE 0", []
+    where, args, n = per
+    sql = f"SELECT article, iso3, {n} AS n FROM article_country WHERE {where}"
+    if not f.main_only:
+        return sql, args
+    kinds = [k for k in KINDS if k in f.kinds]
+    # the most-mentioned countries of each article; among them, those named in the title
+    main = (
+        f"WITH p AS MATERIALIZED ({sql}),"
+        " top AS (SELECT p.article, p.iso3, p.n, EXISTS ("
+        "   SELECT 1 FROM mentions m JOIN articles a ON a.rid = m.article"
+        "   WHERE m.article = p.article AND m.iso3 = p.iso3"
+        f"   AND m.kind IN ({','.join('?' * len(kinds))}) AND instr(a.title, m.surface) > 0"
+        " ) AS in_title FROM p"
+        " WHERE p.n = (SELECT MAX(q.n) FROM p q WHERE q.article = p.article))"
+        " SELECT article, iso3, n FROM top WHERE in_title OR NOT EXISTS ("
+        "   SELECT 1 FROM top t WHERE t.article = top.article AND t.in_title)"
     )
-    args = list(kinds) + args
-    if awhere != "1":
-        sql += f" AND ac.article IN (SELECT rid FROM articles WHERE {awhere})"
-    sql += " GROUP BY ac.article, ac.iso3"
-    if f.min_mentions > 1:
-        sql += " HAVING SUM(ac.n) >= ?"
-        args.append(f.min_mentions)
-    return sql, args
+    return main, args + kinds
+
+
+def _unfiltered(f: Filters) -> bool:
+    return (_selected(f) == "n" and f.min_mentions <= 1 and not f.date_from and not f.date_to
+            and not f.sources and not f.languages and not f.search and not f.main_only)
 
 
 def country_counts(conn: sqlite3.Connection, f: Filters = Filters()) -> list[dict]:
     """Per country: articles mentioning it and total mentions, most-covered first."""
-    sql, args = _per_article(f)
-    rows = conn.execute(
-        f"SELECT iso3, COUNT(*), SUM(n) FROM ({sql}) GROUP BY iso3 ORDER BY 2 DESC, 3 DESC, 1",
-        args,
-    ).fetchall()
+    if _unfiltered(f):  # the whole corpus: kept up to date by triggers
+        rows = conn.execute(
+            "SELECT iso3, articles, mentions FROM country_totals WHERE articles > 0"
+            " ORDER BY 2 DESC, 3 DESC, 1").fetchall()
+    elif not f.main_only:  # one pass over the rows that pass, grouped in clustered order
+        per = _rows_where(f)
+        if per is None:
+            return []
+        where, args, n = per
+        rows = conn.execute(
+            f"SELECT iso3, COUNT(*), SUM({n}) FROM article_country WHERE {where}"
+            " GROUP BY iso3 ORDER BY 2 DESC, 3 DESC, 1",
+            args,
+        ).fetchall()
+    else:
+        sql, args = _per_article(f)
+        rows = conn.execute(
+            f"SELECT iso3, COUNT(*), SUM(n) FROM ({sql}) GROUP BY iso3 ORDER BY 2 DESC, 3 DESC, 1",
+            args,
+        ).fetchall()
     return [{"iso3": r[0], "articles": r[1], "mentions": r[2]} for r in rows]
 
 
@@ -105,13 +180,27 @@ def snippets(
     conn: sqlite3.Connection, iso3: str, f: Filters = Filters(), *, limit: int = 20, offset: int = 0
 ) -> list[ArticleSnippets]:
     """Articles mentioning ``iso3`` (newest first), each with its sentences, mentions marked."""
-    sql, args = _per_article(f)
-    arts = conn.execute(
-        f"SELECT a.rid, a.id, a.title, a.published, a.source, a.url, a.path FROM ({sql}) p"
-        " JOIN articles a ON a.rid = p.article WHERE p.iso3 = ?"
-        " ORDER BY a.published IS NULL, a.published DESC, a.rid LIMIT ? OFFSET ?",
-        args + [iso3, limit, offset],
-    ).fetchall()
+    per = _rows_where(f, prefix="p.")
+    if per is None:
+        return []
+    if f.main_only:
+        sql, args = _per_article(f)
+        arts = conn.execute(
+            f"SELECT a.rid, a.id, a.title, a.published, a.source, a.url, a.path FROM ({sql}) p"
+            " JOIN articles a ON a.rid = p.article WHERE p.iso3 = ?"
+            " ORDER BY a.published IS NULL, a.published DESC, a.rid LIMIT ? OFFSET ?",
+            args + [iso3, limit, offset],
+        ).fetchall()
+    else:
+        where, args, _ = per
+        # NULL dates sort last under DESC: index article_country_by_date walks in this order
+        arts = conn.execute(
+            "SELECT a.rid, a.id, a.title, a.published, a.source, a.url, a.path"
+            " FROM article_country p JOIN articles a ON a.rid = p.article"
+            f" WHERE p.iso3 = ? AND {where}"
+            " ORDER BY p.published DESC, p.article LIMIT ? OFFSET ?",
+            [iso3, *args, limit, offset],
+        ).fetchall()
     out = []
     kinds = tuple(f.kinds) or ("",)
     for rid, aid, title, published, source, url, path in arts:
@@ -138,22 +227,219 @@ def snippets(
 
 def stats(conn: sqlite3.Connection) -> dict:
     """Corpus figures: articles, mentions, countries, sources and the date span."""
-    articles, sources, first, last = conn.execute(
-        "SELECT COUNT(*), COUNT(DISTINCT source), MIN(published), MAX(published) FROM articles"
-    ).fetchone()
+    # each figure from an index or a summary table (no full scan of a big table)
+    articles = conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+    first = conn.execute("SELECT MIN(published) FROM articles").fetchone()[0]
+    last = conn.execute("SELECT MAX(published) FROM articles").fetchone()[0]
     mentions, countries = conn.execute(
-        "SELECT COALESCE(SUM(n), 0), COUNT(DISTINCT iso3) FROM article_countries"
+        "SELECT COALESCE(SUM(mentions), 0), COUNT(*) FROM country_totals WHERE articles > 0"
     ).fetchone()
     return {
         "articles": articles,
         "mentions": mentions,
         "countries": countries,
-        "sources": sources,
+        "sources": len(sources(conn)),
         "first_published": first,
         "last_published": last,
     }
 
 
 def sources(conn: sqlite3.Connection) -> list[str]:
+    # a skip-scan of the articles_by_source index: one seek per distinct source
     return [r[0] for r in conn.execute(
-        "SELECT DISTINCT source FROM articles WHERE source IS NOT NULL ORDER BY 1")]
+        "WITH RECURSIVE s(x) AS (SELECT MIN(source) FROM articles"
+        " UNION ALL SELECT (SELECT MIN(source) FROM articles WHERE source > s.x) FROM s"
+        " WHERE s.x IS NOT NULL) SELECT x FROM s WHERE x IS NOT NULL")]
+
+
+def languages(conn: sqlite3.Connection) -> list[str]:
+    return [r[0] for r in conn.execute(
+        "SELECT DISTINCT language FROM articles WHERE language IS NOT NULL AND language != ''"
+        " ORDER BY 1")]
+
+
+def date_span(conn: sqlite3.Connection) -> tuple[str | None, str | None]:
+    """First and last publication day (``YYYY-MM-DD``) in the corpus, or ``(None, None)``."""
+    lo, hi = conn.execute(
+        "SELECT MIN(substr(published, 1, 10)), MAX(substr(published, 1, 10)) FROM articles"
+        " WHERE published GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'"
+    ).fetchone()
+    return lo, hi
+
+
+PERIODS = {"day": 10, "month": 7, "year": 4}
+
+
+def period_for(first: str | None, last: str | None) -> str:
+    """A time-series granularity giving a readable number of bars for the span."""
+    from datetime import date
+
+    try:
+        days = (date.fromisoformat(last[:10]) - date.fromisoformat(first[:10])).days
+    except (TypeError, ValueError):
+        return "month"
+    return "day" if days <= 120 else "month" if days <= 365 * 6 else "year"
+
+
+def time_series(conn: sqlite3.Connection, iso3: str, f: Filters = Filters(),
+                period: str = "month") -> list[dict]:
+    """Per period (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``): articles mentioning ``iso3`` and
+    their mentions of it. Undated articles are left out."""
+    n = PERIODS[period]
+    per = _rows_where(f)
+    if f.main_only or per is None:
+        sql, args = _per_article(f)
+        rows = conn.execute(
+            f"SELECT substr(a.published, 1, {n}) AS p, COUNT(*), SUM(x.n) FROM ({sql}) x"
+            " JOIN articles a ON a.rid = x.article"
+            " WHERE x.iso3 = ? AND a.published GLOB '[0-9][0-9][0-9][0-9]*' GROUP BY p ORDER BY p",
+            args + [iso3],
+        ).fetchall()
+    else:  # the country's range of article_country (published is in the row): no join
+        where, args, cnt = per
+        rows = conn.execute(
+            f"SELECT substr(published, 1, {n}) AS p, COUNT(*), SUM({cnt}) FROM article_country"
+            f" WHERE iso3 = ? AND {where} AND published GLOB '[0-9][0-9][0-9][0-9]*'"
+            " GROUP BY p ORDER BY p",
+            [iso3, *args],
+        ).fetchall()
+    return [{"period": r[0], "articles": r[1], "mentions": r[2]} for r in rows]
+
+
+def fill_periods(series: list[dict], first: str | None, last: str | None, period: str) -> list[dict]:
+    """``series`` with a zero row for every empty period from ``first`` to ``last`` (so a chart's
+    gaps show as gaps, not as neighbours). Periods outside that span are kept as they are.
+
+    >>> [r["period"] for r in fill_periods([{"period": "2024-11", "articles": 1, "mentions": 1}],
+    ...                                    "2024-10-05", "2025-01-02", "month")]
+    ['2024-10', '2024-11', '2024-12', '2025-01']
+    """
+    from datetime import date, timedelta
+
+    if not first or not last:
+        return series
+    have = {r["period"]: r for r in series}
+    keys = []
+    try:
+        a, b = date.fromisoformat(first[:10]), date.fromisoformat(last[:10])
+    except ValueError:
+        return series
+    if period == "day":
+        if (b - a).days > 5000:
+            return series
+        keys = [(a + timedelta(days=i)).isoformat() for i in range((b - a).days + 1)]
+    elif period == "month":
+        y, m = a.year, a.month
+        while (y, m) <= (b.year, b.month):
+            keys.append(f"{y:04d}-{m:02d}")
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    else:
+        keys = [f"{y:04d}" for y in range(a.year, b.year + 1)]
+    out = [have.pop(k, {"period": k, "articles": 0, "mentions": 0}) for k in keys]
+    return sorted(out + list(have.values()), key=lambda r: r["period"])
+
+
+def co_mentions(conn: sqlite3.Connection, f: Filters = Filters(), iso3: str | None = None,
+                *, limit: int = 20) -> list[dict]:
+    """Countries that appear in the same articles.
+
+    With ``iso3``: the countries most often mentioned in articles where ``iso3`` passes the
+    filters (``{"iso3", "articles"}``); a companion counts with any mention of a counted kind.
+    Without: the most frequent pairs ``{"a", "b", "articles"}`` (``a < b``), both countries
+    passing the filters (``main_only`` is ignored for pairs: a main country has no partner).
+    """
+    if iso3:
+        left, largs = _per_article(f)
+        right, rargs = _per_article(Filters(**{**f.__dict__, "main_only": False, "min_mentions": 1}))
+        rows = conn.execute(
+            f"SELECT r.iso3, COUNT(*) FROM ({left}) l JOIN ({right}) r ON r.article = l.article"
+            " WHERE l.iso3 = ? AND r.iso3 != ? GROUP BY r.iso3 ORDER BY 2 DESC, 1 LIMIT ?",
+            largs + rargs + [iso3, iso3, limit],
+        ).fetchall()
+        return [{"iso3": r[0], "articles": r[1]} for r in rows]
+    if _unfiltered(Filters(**{**f.__dict__, "main_only": False})):  # kept by triggers
+        rows = conn.execute(
+            "SELECT a, b, articles FROM country_pairs WHERE articles > 0"
+            " ORDER BY 3 DESC, 1, 2 LIMIT ?", (limit,)).fetchall()
+        return [{"a": r[0], "b": r[1], "articles": r[2]} for r in rows]
+    per, args = _per_article(Filters(**{**f.__dict__, "main_only": False}))
+    rows = conn.execute(
+        f"WITH p AS MATERIALIZED ({per})"
+        " SELECT l.iso3, r.iso3, COUNT(*) FROM p l JOIN p r ON r.article = l.article AND r.iso3 > l.iso3"
+        " GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2 LIMIT ?",
+        args + [limit],
+    ).fetchall()
+    return [{"a": r[0], "b": r[1], "articles": r[2]} for r in rows]
+
+
+def articles_table(conn: sqlite3.Connection, f: Filters = Filters(), *, limit: int = 5000) -> list[dict]:
+    """Articles that pass the filters and mention a country, newest first, with their countries
+    (most-mentioned first, ``ISO3:n``) and total counted mentions."""
+    per, args = _per_article(f)
+    rows = conn.execute(
+        "SELECT a.rid, a.id, a.published, a.title, a.source, a.language, a.url, g.c, g.m FROM ("
+        "  SELECT article, group_concat(iso3 || ':' || n, ' ') AS c, SUM(n) AS m FROM ("
+        f"   SELECT article, iso3, n FROM ({per}) ORDER BY article, n DESC, iso3)"
+        "  GROUP BY article) g JOIN articles a ON a.rid = g.article"
+        " ORDER BY a.published IS NULL, a.published DESC, a.rid LIMIT ?",
+        args + [limit],
+    ).fetchall()
+    keys = ("rid", "id", "published", "title", "source", "language", "url", "countries", "mentions")
+    return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+@dataclass
+class ArticleText:
+    rid: int
+    id: str
+    title: str | None
+    published: str | None
+    source: str | None
+    url: str | None
+    language: str | None
+    text: str
+    mentions: list[dict]  # {"start", "end", "iso3", "kind", "surface"}, by offset
+
+
+def article_text(conn: sqlite3.Connection, rid: int, kinds: tuple[str, ...] = KINDS) -> ArticleText | None:
+    """One article's clean text with every country mention of a counted kind."""
+    row = conn.execute(
+        "SELECT rid, id, title, published, source, url, language, text FROM articles WHERE rid = ?",
+        (rid,),
+    ).fetchone()
+    if row is None:
+        return None
+    kinds = tuple(kinds) or ("",)
+    ms = conn.execute(
+        'SELECT start, "end", iso3, kind, surface FROM mentions WHERE article = ?'
+        f" AND kind IN ({','.join('?' * len(kinds))}) ORDER BY start, \"end\" DESC",
+        [rid, *kinds],
+    ).fetchall()
+    keys = ("start", "end", "iso3", "kind", "surface")
+    return ArticleText(*row, mentions=[dict(zip(keys, m, strict=True)) for m in ms])
+
+
+def mention_rows(conn: sqlite3.Connection, f: Filters = Filters(), iso3: str | None = None,
+                 *, limit: int | None = None) -> list[dict]:
+    """Every counted mention in the filtered view (optionally of one country), with its
+    article's metadata and the sentence holding it: what the mentions export writes."""
+    per, args = _per_article(f)
+    kinds = tuple(f.kinds) or ("",)
+    sql = (
+        "SELECT a.id, a.published, a.source, a.title, a.url, m.iso3, m.kind, m.surface, m.start,"
+        ' m."end", m.confidence, substr(a.text, m.sent_start + 1, m.sent_end - m.sent_start)'
+        f" FROM ({per}) p JOIN mentions m ON m.article = p.article AND m.iso3 = p.iso3"
+        " JOIN articles a ON a.rid = p.article"
+        f" WHERE m.kind IN ({','.join('?' * len(kinds))})"
+    )
+    args = args + list(kinds)
+    if iso3:
+        sql += " AND p.iso3 = ?"
+        args.append(iso3)
+    sql += " ORDER BY a.published IS NULL, a.published DESC, a.rid, m.start"
+    if limit:
+        sql += " LIMIT ?"
+        args.append(limit)
+    keys = ("article_id", "published", "source", "title", "url", "iso3", "kind", "surface", "start",
+            "end", "confidence", "snippet")
+    return [dict(zip(keys, r, strict=True)) for r in conn.execute(sql, args)]

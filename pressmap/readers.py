@@ -22,7 +22,7 @@ import re
 import stat
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -52,6 +52,7 @@ class Limits:
     fetch_deadline: float = 60.0  # seconds for a whole page download
     max_redirects: int = 5
     fetch_links: bool = True  # fetch each feed item's link (else use its description)
+    feed_fetch_seconds: float = 300.0  # time for fetching one feed's links; then descriptions
 
 
 @dataclass(frozen=True)
@@ -76,16 +77,19 @@ class FieldMap:
 
 FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "text": ("text", "body", "content", "article", "full_text", "maintext", "fulltext",
-             "article_text", "story_text"),
-    "title": ("title", "headline"),
+             "article_text", "story_text", "bodytext", "body_text"),
+    "title": ("title", "headline", "webtitle"),
     "published": ("published", "date", "pubdate", "publish_date", "published_at", "seendate",
-                  "date_publish", "pub_date", "publication_date", "datetime", "timestamp"),
-    "url": ("url", "link", "href", "source_url", "article_url"),
-    "source": ("source", "source_name", "domain", "media_name", "outlet", "site", "publisher"),
+                  "date_publish", "pub_date", "publication_date", "publishedat", "datepublished",
+                  "date_published", "webpublicationdate", "datetime", "created_at", "timestamp"),
+    "url": ("url", "link", "href", "weburl", "source_url", "article_url"),
+    "source": ("source", "source_name", "domain", "media_name", "outlet", "site", "publisher",
+               "sitename", "site_name"),
     "author": ("author", "authors", "byline", "creator"),
     "language": ("language", "lang"),
     "id": ("id", "guid", "stories_id", "article_id", "_id", "uid"),
 }
+
 LIST_KEYS = ("articles", "items", "data", "results", "stories", "entries", "docs", "documents",
              "records", "rows", "hits", "news", "posts")
 
@@ -124,6 +128,8 @@ def describe_exception(e: BaseException) -> str:
         return "input nested too deeply (RecursionError)"
     if isinstance(e, MemoryError):
         return "out of memory while reading"
+    if isinstance(e, OSError) and e.strerror:
+        return one_line(e.strerror.lower())
     msg = one_line(str(e), 200)
     return f"{type(e).__name__}: {msg}" if msg else type(e).__name__
 
@@ -202,8 +208,44 @@ def _control_ratio(text: str) -> float:
     return bad / len(sample)
 
 
+def _byte_fallback(err: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: undecodable bytes one by one as cp1252, else Latin-1."""
+    assert isinstance(err, UnicodeDecodeError)
+    out = []
+    for b in err.object[err.start:err.end]:
+        try:
+            out.append(bytes([b]).decode("cp1252"))
+        except UnicodeDecodeError:
+            out.append(chr(b))
+    return "".join(out), err.end
+
+
+codecs.register_error("pressmap-cp1252", _byte_fallback)
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def decode_8bit(data: bytes) -> tuple[str, str]:
+    """Decode BOM-less 8-bit text: ``(text, encoding)``. Never fails.
+
+    UTF-8 when valid; UTF-8 with stray bytes taken as cp1252 when it holds real UTF-8
+    sequences; else cp1252 (Latin-1 for the five bytes cp1252 leaves undefined).
+
+    >>> decode_8bit("Côte d’Ivoire".encode("cp1252"))
+    ('Côte d’Ivoire', 'cp1252')
+    >>> decode_8bit("Côte".encode() + b" \\x92s")
+    ('Côte ’s', 'utf-8')
+    """
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if _UTF8_MULTIBYTE.search(data[: 1 << 20]):
+        return data.decode("utf-8", errors="pressmap-cp1252"), "utf-8"
+    return data.decode("cp1252", errors="pressmap-cp1252"), "cp1252"
+
+
 def decode_bytes(data: bytes) -> str:
-    """Decode text bytes: BOMs (UTF-8/16/32), UTF-8, else cp1252, else Latin-1.
+    """Decode text bytes: BOMs (UTF-8/16/32), UTF-8, else cp1252 (see :func:`decode_8bit`).
 
     Raises :class:`ReadFailure` for binary or undecodable data.
 
@@ -220,34 +262,24 @@ def decode_bytes(data: bytes) -> str:
         try:
             text = data.decode(enc)
         except UnicodeDecodeError as e:
-            raise ReadFailure(f"undecodable: broken {enc} text at byte {e.start}") from None
+            if e.start < len(data) - 4:
+                raise ReadFailure(f"undecodable: broken {enc} text at byte {e.start}") from None
+            text = data.decode(enc, errors="replace")  # truncated last character only
     else:
-        text = None
-        for enc in ("utf-8", "cp1252", "latin-1"):
-            try:
-                text = data.decode(enc)
-                break
-            except UnicodeDecodeError:
-                continue
-        assert text is not None  # latin-1 decodes anything
+        text, enc = decode_8bit(data)
     ratio = _control_ratio(text)
     if ratio > 0.05:
         if enc in ("utf-8", "utf-8-sig"):
             raise ReadFailure(f"binary file ({ratio:.0%} control characters), not text")
         raise ReadFailure(
-            f"undecodable: not UTF-8, UTF-16 or cp1252 text ({ratio:.0%} control characters as Latin-1)"
+            f"undecodable: not UTF-8, UTF-16 or cp1252 text ({ratio:.0%} control characters)"
         )
     return text
 
 
 def decode_line(data: bytes) -> str:
-    """Decode one line of a row file: UTF-8, else cp1252, else Latin-1."""
-    for enc in ("utf-8", "cp1252"):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
+    """Decode one line of a row file (see :func:`decode_8bit`)."""
+    return decode_8bit(data)[0]
 
 
 def read_capped(stream: IO[bytes], cap: int, what: str = "file") -> bytes:
@@ -386,6 +418,8 @@ def iter_articles(
     Never raises for bad input; a failing source yields one ReadError and the batch goes on.
     """
     ctx = Context(limits or Limits(), fields or FieldMap(), allow_private)
+    if isinstance(sources, (str, Path)):  # one source given bare, not a list of characters
+        sources = [sources]
     for src in sources:
         display = str(src)
         for item in guard(lambda src=src: _read_any(src, ctx), display):
@@ -420,13 +454,13 @@ def looks_like_url(s: str) -> bool:
 
 def _read_any(src: str | Path, ctx: Context) -> Iterator[Article | ReadError]:
     display = str(src)
-    if isinstance(src, str) and looks_like_url(src) and not os.path.exists(src):
-        yield from _read_url(src, ctx)
-        return
     if not display.strip():
         raise ReadFailure("empty path")
     if "\x00" in display:
         raise ReadFailure("path contains a NUL byte")
+    if isinstance(src, str) and looks_like_url(src) and not os.path.exists(src):
+        yield from _read_url(src, ctx)
+        return
     path = Path(src)
     try:
         st = path.stat()
@@ -567,10 +601,13 @@ def _read_dir(root: Path, display: str, ctx: Context) -> Iterator[Article | Read
 def read_source(src: Source, ctx: Context) -> Iterator[Article | ReadError]:
     """Read one :class:`Source` by type (from its name, else sniffed from its content)."""
     kind = kind_of(src.name)
-    if kind is None or (src.url and kind in ("text", "html", "feed")):
+    if kind is None or kind == "feed" or (src.url and kind in ("text", "html")):
         with src.open() as f:
             head = f.read(4096)
-        kind = sniff_kind(head, src.content_type)
+        if kind != "feed":
+            kind = sniff_kind(head, src.content_type)
+        elif sniff_kind(head) == "html":  # XHTML page saved as .xml
+            kind = "html"
     if kind in ("jsonl", "csv"):
         yield from _read_rows(src, kind, ctx)
         return
@@ -725,7 +762,8 @@ def field_value(row: dict, field: str, fields: FieldMap) -> str | None:
     """
     override = getattr(fields, field)
     if override:
-        return _as_text(_get_path(row, override), field)
+        value = row[override] if override in row else _get_path(row, override)
+        return _as_text(value, field)
     low = {str(k).lower(): k for k in row}
     for name in FIELD_NAMES[field]:
         if name in low:
@@ -735,12 +773,15 @@ def field_value(row: dict, field: str, fields: FieldMap) -> str | None:
     return None
 
 
-def text_field_names(fields: FieldMap) -> str:
-    return fields.text or ", ".join(FIELD_NAMES["text"])
-
-
 def row_article(row: Any, n: int, src: Source, ctx: Context) -> Article | ReadError:
     """Article from one JSON object or CSV row number ``n``."""
+    try:
+        return _row_article(row, n, src, ctx)
+    except RecursionError:
+        return ReadError(f"{src.display}#{n}", "JSON nested too deeply")
+
+
+def _row_article(row: Any, n: int, src: Source, ctx: Context) -> Article | ReadError:
     display = f"{src.display}#{n}"
     if not isinstance(row, dict):
         return ReadError(display, f"row is a JSON {type(row).__name__}, not an object")
@@ -935,8 +976,8 @@ def _read_json(data: bytes, src: Source, ctx: Context) -> Iterator[Article | Rea
         if isinstance(e, json.JSONDecodeError):
             lines = text.lstrip().splitlines()
             if len(lines) > 1 and e.msg == "Extra data":  # JSON Lines saved as .json
-                yield from _read_rows(Source(**{**src.__dict__, "open": lambda: io.BytesIO(data),
-                                                "size": len(data)}), "jsonl", ctx)
+                in_memory = replace(src, open=lambda: io.BytesIO(data), size=len(data))
+                yield from _read_rows(in_memory, "jsonl", ctx)
                 return
             raise ReadFailure(one_line(f"invalid JSON: {e.msg} at line {e.lineno} column {e.colno}")) from None
         raise ReadFailure(one_line(f"invalid JSON: {e}")) from None
@@ -961,21 +1002,25 @@ def _read_json(data: bytes, src: Source, ctx: Context) -> Iterator[Article | Rea
     yield from budget.summary()
 
 
-def _json_items(doc: Any, ctx: Context) -> list | None:
+def _json_items(doc: Any, ctx: Context, depth: int = 0) -> list | None:
+    """The list of article objects in a JSON document, or None when there is none.
+
+    A top-level list; else a list under a common key (``articles``, ``items``, ``results``
+    ...), looked for up to three objects deep (``{"response": {"results": [...]}}``).
+    """
     if isinstance(doc, list):
         return doc
-    if not isinstance(doc, dict):
+    if not isinstance(doc, dict) or depth > 3:
         return None
     if field_value(doc, "text", ctx.fields):
         return None
     low = {str(k).lower(): k for k in doc}
     for key in LIST_KEYS:
-        if key in low:
-            val = doc[low[key]]
-            if isinstance(val, list):
-                return val
-            if isinstance(val, dict):  # e.g. Elasticsearch {"hits": {"hits": [...]}}
-                inner = _json_items(val, ctx)
-                if inner is not None:
-                    return inner
+        if key in low and isinstance(doc[low[key]], list):
+            return doc[low[key]]
+    for value in doc.values():
+        if isinstance(value, dict):
+            inner = _json_items(value, ctx, depth + 1)
+            if inner is not None:
+                return inner
     return None

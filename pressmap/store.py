@@ -3,6 +3,25 @@
 Writes are incremental and atomic per batch: an article is stored together with all its
 mentions in one transaction, so a killed ingest leaves either the whole article or nothing.
 
+Layout (schema version 2; version-1 files are migrated in place when opened):
+
+- ``articles``: one row per article (text, metadata, content hash); indexed by date, source and
+  language; ``articles_fts`` is an FTS5 trigram index over title and text without positions
+  (``detail=none``, cheap to write): it narrows a substring search to the articles holding every
+  trigram of the searched string, and the exact test runs on those only.
+- ``mentions``: one row per country mention (offsets, sentence, kind, confidence), indexed by
+  (article, country).
+- ``article_countries``: one row per (article, country, kind) with its mention count (v1 layout,
+  kept for compatibility).
+- ``article_country``: one row per (article, country), clustered by country, with the article's
+  ``published``/``source``/``language`` copied in, the mention count per kind (``n_<kind>``), their
+  total ``n`` and a ``kinds`` bitmask over :data:`pressmap.model.KINDS`. Every dashboard count is
+  one pass over the rows of this table that pass the filters, with no join and no ``GROUP BY``
+  per article; one country's rows are a contiguous range (snippets, time series).
+- ``country_totals``: per country, articles and mentions over the whole corpus, and
+  ``country_pairs``: per pair of countries, the articles naming both; both kept by triggers on
+  ``article_country``: the unfiltered map and co-mention view are read without scanning anything.
+
 >>> from pressmap.model import Article
 >>> from pressmap.analysis import analyze_article
 >>> s = Store(":memory:")
@@ -18,15 +37,20 @@ import hashlib
 import os
 import sqlite3
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-from pressmap.model import AnalyzedArticle, Article
+from pressmap.model import KINDS, AnalyzedArticle, Article
 
 DEFAULT_DB = "pressmap.db"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
-SCHEMA = """
+#: ``article_country`` column holding the mention count of each kind.
+KIND_COLUMNS = {k: f"n_{k}" for k in KINDS}
+#: bit of each kind in ``article_country.kinds``.
+KIND_BITS = {k: 1 << i for i, k in enumerate(KINDS)}
+
+SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS articles (
     rid INTEGER PRIMARY KEY,
@@ -44,7 +68,7 @@ CREATE TABLE IF NOT EXISTS mentions (
     surface TEXT NOT NULL, kind TEXT NOT NULL, confidence REAL NOT NULL,
     sent_start INTEGER NOT NULL, sent_end INTEGER NOT NULL
 );
--- One row per (article, country, kind): what every count on the dashboard is summed from.
+-- One row per (article, country, kind).
 CREATE TABLE IF NOT EXISTS article_countries (
     article INTEGER NOT NULL REFERENCES articles(rid) ON DELETE CASCADE,
     iso3 TEXT NOT NULL, kind TEXT NOT NULL, n INTEGER NOT NULL,
@@ -55,6 +79,97 @@ CREATE INDEX IF NOT EXISTS mentions_by_article ON mentions (article);
 CREATE INDEX IF NOT EXISTS ac_by_country ON article_countries (iso3, kind, article);
 CREATE INDEX IF NOT EXISTS articles_by_date ON articles (published);
 """
+
+_KIND_COLS_SQL = ",\n    ".join(f"{c} INTEGER NOT NULL DEFAULT 0" for c in KIND_COLUMNS.values())
+
+SCHEMA_V2 = f"""
+-- what the queries look mentions up by: one article's (and one country's in it)
+DROP INDEX IF EXISTS mentions_by_country;
+DROP INDEX IF EXISTS mentions_by_article;
+CREATE INDEX IF NOT EXISTS mentions_by_article_country ON mentions (article, iso3);
+DROP INDEX IF EXISTS ac_by_country;
+CREATE INDEX IF NOT EXISTS articles_by_source ON articles (source);
+CREATE INDEX IF NOT EXISTS articles_by_language ON articles (language);
+-- One row per (article, country): what every dashboard count is summed from.
+CREATE TABLE IF NOT EXISTS article_country (
+    iso3 TEXT NOT NULL,
+    article INTEGER NOT NULL REFERENCES articles(rid) ON DELETE CASCADE,
+    published TEXT, source TEXT, language TEXT,
+    kinds INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    {_KIND_COLS_SQL},
+    PRIMARY KEY (iso3, article)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS article_country_by_article ON article_country (article);
+-- newest first within a country: snippets pages and date ranges walk this index
+CREATE INDEX IF NOT EXISTS article_country_by_date ON article_country (iso3, published DESC, article);
+CREATE TABLE IF NOT EXISTS country_totals (
+    iso3 TEXT PRIMARY KEY, articles INTEGER NOT NULL, mentions INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS article_country_ins AFTER INSERT ON article_country BEGIN
+    INSERT INTO country_totals VALUES (new.iso3, 1, new.n)
+    ON CONFLICT (iso3) DO UPDATE SET articles = articles + 1, mentions = mentions + new.n;
+END;
+CREATE TRIGGER IF NOT EXISTS article_country_del AFTER DELETE ON article_country BEGIN
+    UPDATE country_totals SET articles = articles - 1, mentions = mentions - old.n
+    WHERE iso3 = old.iso3;
+END;
+-- per pair of countries (a < b), the articles naming both: the unfiltered co-mention view
+CREATE TABLE IF NOT EXISTS country_pairs (
+    a TEXT NOT NULL, b TEXT NOT NULL, articles INTEGER NOT NULL, PRIMARY KEY (a, b)
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS article_country_pairs_ins AFTER INSERT ON article_country BEGIN
+    INSERT INTO country_pairs (a, b, articles)
+    SELECT min(new.iso3, o.iso3), max(new.iso3, o.iso3), 1 FROM article_country o
+    WHERE o.article = new.article AND o.iso3 != new.iso3
+    ON CONFLICT (a, b) DO UPDATE SET articles = articles + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS article_country_pairs_del AFTER DELETE ON article_country BEGIN
+    UPDATE country_pairs SET articles = articles - 1
+    WHERE (a, b) IN (SELECT min(old.iso3, o.iso3), max(old.iso3, o.iso3) FROM article_country o
+                     WHERE o.article = old.article AND o.iso3 != old.iso3);
+END;
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
+    title, text, content='articles', content_rowid='rid', tokenize='trigram', detail=none
+);
+CREATE TRIGGER IF NOT EXISTS articles_fts_ins AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts (rowid, title, text) VALUES (new.rid, new.title, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS articles_fts_del AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts (articles_fts, rowid, title, text)
+    VALUES ('delete', old.rid, old.title, old.text);
+END;
+"""
+
+SCHEMA = SCHEMA_V1 + SCHEMA_V2
+
+_KIND_SUMS = ", ".join(
+    f"SUM(CASE WHEN ac.kind = '{k}' THEN ac.n ELSE 0 END)" for k in KINDS
+)
+_KIND_MASK = " | ".join(
+    f"MAX(CASE WHEN ac.kind = '{k}' THEN {b} ELSE 0 END)" for k, b in KIND_BITS.items()
+)
+# Fill article_country from the v1 tables (migration).
+_MIGRATE_V1 = f"""
+INSERT INTO article_country (iso3, article, published, source, language, kinds, n,
+                             {", ".join(KIND_COLUMNS.values())})
+SELECT ac.iso3, ac.article, a.published, a.source, a.language, {_KIND_MASK}, SUM(ac.n), {_KIND_SUMS}
+FROM article_countries ac JOIN articles a ON a.rid = ac.article
+GROUP BY ac.iso3, ac.article;
+INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
+"""
+
+
+def rebuild_summaries(conn: sqlite3.Connection) -> None:
+    """Recompute ``article_country``, ``country_totals`` and the text index from ``articles`` and
+    ``article_countries`` (for code that copies rows in SQL, e.g. a benchmark replicating a
+    corpus, instead of going through :meth:`Store.put`). One transaction."""
+    with conn:
+        conn.execute("DELETE FROM article_country")
+        conn.execute("DELETE FROM country_totals")
+        conn.execute("DELETE FROM country_pairs")
+        for stmt in _statements(_MIGRATE_V1):
+            conn.execute(stmt)
 
 
 def default_db_path() -> str:
@@ -72,11 +187,37 @@ def content_hash(article: Article) -> str:
     return h.hexdigest()
 
 
+def _schema_version(conn: sqlite3.Connection) -> int | None:
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    except sqlite3.OperationalError:  # no meta table: a new (or foreign) file
+        return None
+    return int(row[0]) if row else None
+
+
 def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
-    """Open the database (WAL, foreign keys, a generous busy timeout)."""
+    """Open the database (WAL, foreign keys, a generous busy timeout).
+
+    A read-only open of a file written by an older pressmap first migrates it (when the file is
+    writable), so the dashboard's queries find the current layout.
+    """
     path = str(path)
     if readonly and path != ":memory:":
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30, check_same_thread=False)
+        version = _schema_version(conn)
+        if version is not None and version < SCHEMA_VERSION and os.access(path, os.W_OK):
+            conn.close()
+            Store(path).close()
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30,
+                                   check_same_thread=False)
+        if os.access(path, os.W_OK):
+            # A mode=ro connection cannot take part in WAL's shared memory properly: once the
+            # writer exits and removes the -wal/-shm files, a long-lived process that opened the
+            # file read-only can keep seeing an old snapshot. Read through an ordinary
+            # connection that refuses writes instead.
+            conn.close()
+            conn = sqlite3.connect(path, timeout=30, check_same_thread=False)
+            conn.execute("PRAGMA query_only = ON")
     else:
         conn = sqlite3.connect(path, timeout=30, check_same_thread=False)
     conn.execute("PRAGMA foreign_keys = ON")
@@ -87,17 +228,54 @@ def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
     return conn
 
 
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Create the tables, or bring an older file up to :data:`SCHEMA_VERSION`, in one transaction."""
+    if _schema_version(conn) == SCHEMA_VERSION:  # the common case: no write lock taken
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = _schema_version(conn)
+        if version == SCHEMA_VERSION:
+            conn.rollback()
+            return
+        if version is not None and version > SCHEMA_VERSION:
+            raise RuntimeError(f"database schema version {version} is newer than this pressmap "
+                               f"({SCHEMA_VERSION}): upgrade pressmap")
+        for stmt in _statements(SCHEMA):
+            conn.execute(stmt)
+        if version is not None and version < 2:
+            for stmt in _statements(_MIGRATE_V1):
+                conn.execute(stmt)
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
+                     (str(SCHEMA_VERSION),))
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+
+
+def _statements(script: str) -> list[str]:
+    """Split a script into statements (triggers hold ``;`` inside ``BEGIN ... END``)."""
+    out, buf = [], ""
+    for line in script.splitlines(keepends=True):
+        if line.lstrip().startswith("--"):
+            continue
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        out.append(buf.strip())
+    return out
+
+
 class Store:
     """Articles and mentions in one SQLite file (or ``:memory:``)."""
 
     def __init__(self, path: str | Path = ":memory:") -> None:
         self.path = str(path)
         self.conn = connect(self.path)
-        self.conn.executescript(SCHEMA)
-        self.conn.execute(
-            "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-        )
-        self.conn.commit()
+        _migrate(self.conn)
 
     def close(self) -> None:
         self.conn.close()
@@ -116,17 +294,28 @@ class Store:
         return row[0] if row else None
 
     # -- writes ---------------------------------------------------------------------------
-    def put(self, result: AnalyzedArticle, *, analyzer: str = "", commit: bool = True) -> str:
+    def put(self, result: AnalyzedArticle, *, analyzer: str = "", commit: bool = True,
+            hash_: str | None = None) -> str:
         """Store one analysed article; returns ``new``, ``updated`` or ``unchanged``."""
-        a = result.article
-        h = content_hash(a)
+        rows = [(m.iso3, m.start, m.end, m.surface, m.kind, m.confidence, m.sent_start, m.sent_end)
+                for m in result.mentions]
+        return self.put_rows(result.article, rows, analyzer=analyzer, commit=commit, hash_=hash_)
+
+    def put_rows(self, a: Article, mentions: list[tuple], *, analyzer: str = "",
+                 commit: bool = True, hash_: str | None = None) -> str:
+        """:meth:`put` with the mentions as tuples ``(iso3, start, end, surface, kind,
+        confidence, sent_start, sent_end)`` (what ingest workers send back)."""
+        h = hash_ or content_hash(a)
         old = self.stored_hash(a.id)
         if old == h:
             return "unchanged"
         cur = self.conn.cursor()
         if old is not None:
-            cur.execute("DELETE FROM articles WHERE id = ?", (a.id,))
-        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            rid = cur.execute("SELECT rid FROM articles WHERE id = ?", (a.id,)).fetchone()[0]
+            # children first (explicitly, so the totals triggers see every row go)
+            cur.execute("DELETE FROM article_country WHERE article = ?", (rid,))
+            cur.execute("DELETE FROM articles WHERE rid = ?", (rid,))
+        now = datetime.now(UTC).isoformat(timespec="seconds")
         cur.execute(
             "INSERT INTO articles (id, content_hash, path, title, published, source, url, author,"
             " language, text, analyzer, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -134,19 +323,30 @@ class Store:
              a.text, analyzer, now),
         )
         rid = cur.lastrowid
-        ms = result.mentions
         cur.executemany(
             'INSERT INTO mentions (article, iso3, start, "end", surface, kind, confidence,'
             " sent_start, sent_end) VALUES (?,?,?,?,?,?,?,?,?)",
-            [(rid, m.iso3, m.start, m.end, m.surface, m.kind, m.confidence, m.sent_start,
-              m.sent_end) for m in ms],
+            [(rid, *m) for m in mentions],
         )
         counts: dict[tuple[str, str], int] = {}
-        for m in ms:
-            counts[(m.iso3, m.kind)] = counts.get((m.iso3, m.kind), 0) + 1
+        for m in mentions:
+            counts[(m[0], m[4])] = counts.get((m[0], m[4]), 0) + 1
         cur.executemany(
             "INSERT INTO article_countries (article, iso3, kind, n) VALUES (?,?,?,?)",
             [(rid, iso3, kind, n) for (iso3, kind), n in counts.items()],
+        )
+        per_country: dict[str, list[int]] = {}
+        for (iso3, kind), n in counts.items():
+            row = per_country.setdefault(iso3, [0] * (len(KINDS) + 2))
+            if kind in KIND_BITS:
+                row[0] |= KIND_BITS[kind]
+                row[2 + KINDS.index(kind)] += n
+            row[1] += n
+        cur.executemany(
+            "INSERT INTO article_country (iso3, article, published, source, language, kinds, n, "
+            f"{', '.join(KIND_COLUMNS.values())}) VALUES (?,?,?,?,?{',?' * (len(KINDS) + 2)})",
+            [(iso3, rid, a.published, a.source, a.language, *row)
+             for iso3, row in per_country.items()],
         )
         if commit:
             self.conn.commit()
@@ -160,3 +360,52 @@ class Store:
             for r in results:
                 out[self.put(r, analyzer=analyzer, commit=False)] += 1
         return out
+
+    def check(self) -> list[str]:
+        """Consistency problems (empty when the file is sound): integrity, and every summary
+        table agreeing with ``mentions``."""
+        c = self.conn
+        problems = [r[0] for r in c.execute("PRAGMA integrity_check") if r[0] != "ok"]
+        checks = {
+            "article_countries differ from mentions":
+                "SELECT article, iso3, kind, COUNT(*) FROM mentions GROUP BY 1, 2, 3"
+                " EXCEPT SELECT article, iso3, kind, n FROM article_countries",
+            "article_countries rows without mentions":
+                "SELECT article, iso3, kind, n FROM article_countries"
+                " EXCEPT SELECT article, iso3, kind, COUNT(*) FROM mentions GROUP BY 1, 2, 3",
+            "article_country differs from article_countries":
+                "SELECT article, iso3, SUM(n) FROM article_countries GROUP BY 1, 2"
+                " EXCEPT SELECT article, iso3, n FROM article_country",
+            "article_country rows without article_countries":
+                "SELECT article, iso3, n FROM article_country"
+                " EXCEPT SELECT article, iso3, SUM(n) FROM article_countries GROUP BY 1, 2",
+            "article_country metadata differs from articles":
+                "SELECT 1 FROM article_country ac JOIN articles a ON a.rid = ac.article"
+                " WHERE ac.published IS NOT a.published OR ac.source IS NOT a.source"
+                " OR ac.language IS NOT a.language",
+            "country_totals differ":
+                "SELECT iso3, COUNT(*), SUM(n) FROM article_country GROUP BY 1"
+                " EXCEPT SELECT iso3, articles, mentions FROM country_totals WHERE articles > 0",
+            "country_totals has extra rows":
+                "SELECT iso3, articles, mentions FROM country_totals WHERE articles > 0"
+                " EXCEPT SELECT iso3, COUNT(*), SUM(n) FROM article_country GROUP BY 1",
+            "country_pairs differ":
+                "SELECT x.iso3, y.iso3, COUNT(*) FROM article_country x JOIN article_country y"
+                " ON y.article = x.article AND y.iso3 > x.iso3 GROUP BY 1, 2"
+                " EXCEPT SELECT a, b, articles FROM country_pairs WHERE articles > 0",
+            "country_pairs has extra rows":
+                "SELECT a, b, articles FROM country_pairs WHERE articles > 0 EXCEPT"
+                " SELECT x.iso3, y.iso3, COUNT(*) FROM article_country x JOIN article_country y"
+                " ON y.article = x.article AND y.iso3 > x.iso3 GROUP BY 1, 2",
+            "orphan mentions":
+                "SELECT 1 FROM mentions WHERE article NOT IN (SELECT rid FROM articles)",
+        }
+        for what, sql in checks.items():
+            if c.execute(sql).fetchone() is not None:
+                problems.append(what)
+        try:
+            with c:
+                c.execute("INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)")
+        except sqlite3.DatabaseError as exc:
+            problems.append(f"text index: {exc}")
+        return problems

@@ -21,8 +21,10 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
-from pressmap.metadata import clean_title, find_date, source_from_copyright
+from pressmap.metadata import clean_title, source_from_copyright
+from pressmap.metadata import find_date as _find_date
 from pressmap.model import Extracted
 
 _BULLET = re.compile(r"^\s*(?:[•□☆◦▪▫■●○◆◇►▸*·]|\d{1,2}\.)\s+")
@@ -56,7 +58,15 @@ _END = re.compile(
     r"|\d+ (?:comments?|responses?|replies|reactions)\b.{0,120}|comments?|discussion|join the (?:conversation|discussion)"
     r"|about (?:the )?authors?|about us|contact us|quick links|site ?map|more (?:top )?stories|tags:?"
     r"|(?:sign up for|subscribe to) (?:our|the) .{0,40}newsletters?|newsletters?"
-    r"|.{1,60} (?:says|said|wrote|commented):)$",
+    r"|.{1,60} (?:says|said|wrote|commented):|(?:want|looking for|like) more (?:stories|news|articles|of this)\b.{0,40}"
+    r"|more stories like this\??"
+    # the same headings in other languages
+    r"|voc[eê] (?:pode|tamb[eé]m pode) gostar.*|veja tamb[eé]m|leia (?:tamb[eé]m|mais)|(?:not[ií]cias|artigos|posts) relacionad[oa]s"
+    r"|(?:tambi[eé]n )?te puede interesar|noticias relacionadas|art[ií]culos relacionados|lo m[aá]s le[ií]do"
+    r"|potrebbe(?:ro)? interessarti|articoli correlati|leggi anche|(?:[àa] )?lire aussi|articles similaires"
+    r"|sur le m[eê]me sujet|das k[oö]nnte sie auch interessieren|mehr zum thema|weitere artikel|[aä]hnliche artikel"
+    r"|coment[aá]rios?|comentarios|commenti|commentaires|kommentare|похожие (?:статьи|новости)|читайте также"
+    r"|комментарии|関連記事|コメント|관련\s?기사|댓글|相关文章|评论)$",
     re.I,
 )
 _BYLINE = re.compile(
@@ -82,11 +92,12 @@ class _Line:
     sentence: bool  # reads like running prose
     teaser: bool  # truncated ("…") or an image placeholder ("[photo]")
     indent: bool  # indented: inside a list item or box (w3m), rarely the story itself
+    row: bool = False  # a table row: several tokens, many of them numbers
 
 
-_ZW = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_ZW_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-_TRUNC = re.compile(r"(?:\w\.\.\.|\w…|\.\.\.\s*(?:read more|more)?|…\s*(?:read more|more)?)$", re.I)
+_TRUNC = re.compile(r"(?:\w\.\.\.|\w…|(?:\.\.\.|…)\s*(?:read more|more|\[?\+\]?))$", re.I)
 _IMAGE = re.compile(r"^\[[^\]]{0,120}\]$")
 
 
@@ -96,14 +107,63 @@ _CONSENT = re.compile(
     r"|\bby (?:signing up|subscribing|registering|clicking)\b.{0,80}\b(?:agree|privacy|terms)\b",
     re.I,
 )
+_IMG_PREFIX = re.compile(r"^(?:\[[^\]]{0,80}\]\s*)+")
+_IMG_INLINE = re.compile(r"\[[^\]\s]{6,60}\]")
+# Calls to action and credits that sit inside a story's frame (generic English wording).
+_CTA = re.compile(
+    r"\b(?:subscribe (?:to|now|today)|sign(?:ing)? up (?:for|to|now)|thanks for signing up|newsletters?\b.{0,40}"
+    r"\b(?:inbox|sign|subscribe)|(?:in|to) your inbox|delivered (?:to your inbox|weekday|daily|every)"
+    r"|follow (?:us|him|her|them|me) (?:on|@)|share (?:it|this)(?: story| article)? with"
+    r"|like this (?:article|story|post)\?|error processing your|(?:earn|receive) an? (?:affiliate )?commission"
+    r"|affiliate (?:links?|commission)|image credit:|photo credit:|all rights reserved|click here to"
+    r"|(?:download|get) (?:our|the) app|join (?:our|the) .{0,30}(?:forums?|community|newsletter)"
+    r"|(?:email|contact) (?:\w+ ){0,3}at \S+@|no spam\b|unsubscribe at any time|you can unsubscribe"
+    r"|get (?:breaking|the latest) .{0,60}(?:news|updates)|delivered (?:through|to) your (?:letterbox|door)"
+    r"|this copy is for your personal|an error (?:has )?occurred|subject to copyright"
+    r"|if you (?:click on|buy|purchase) .{0,40}(?:links?|through)|requires javascript|our standards:"
+    r"|follow \w+(?: \w+)? on (?:instagram|facebook|twitter|youtube)|information provided on this (?:web)?site"
+    r"|results (?:may )?vary|statements have not been evaluated|support \w+ and make a difference"
+    r"|every (?:day|week) we send|for your personal,? non-commercial use|opinions expressed by .{0,40}(?:are|do)"
+    r"|^(?:additional )?(?:reporting|writing|editing|compiled) by\b|contributed (?:to )?(?:this|the) (?:report|story|article)"
+    r"|^home\s*[>»/|›:]|^home (?:news|page)\b)",
+    re.I,
+)
+_CTA_HINTS = (
+    "subscri", "sign", "newsletter", "inbox", "deliver", "follow", "share", "like this", "error",
+    "commission", "affiliate", "credit", "rights reserved", "click", " app", "join", "mail", "contact",
+    "spam", "breaking", "latest", "letterbox", "personal", "copyright", "javascript", "standards",
+    "information provided", "results", "statements", "support", "every", "opinions", "reporting",
+    "writing", "editing", "compiled", "contributed", "home", "buy", "purchase",
+)
+
+
+def _cta(t: str) -> bool:
+    """A call to action or credit line (cheap keyword check before the regex)."""
+    low = t.lower()
+    return any(h in low for h in _CTA_HINTS) and bool(_CTA.search(t))
+
+
 _COMMENT_HEAD = re.compile(r"\b(?:comments?|responses|replies)\b", re.I)
+
+
+_ABOUT_ORG = re.compile(r"^About (?:[A-Z][\w&.'’-]*\s?){1,3}:?$")  # "About Ascom": the boilerplate
+
+
 
 
 def _is_end(t: str, words: int, bullet: bool) -> bool:
     """A heading of the page's tail: other stories, comments, footer."""
     if words <= 6 and not _SENT_END.search(t) and _COMMENT_HEAD.search(t) and not bullet:
         return True
+    if words <= 4 and not bullet and _ABOUT_ORG.match(t):
+        return True
     return words <= 25 and bool(_END.match(t)) and (not bullet or t.endswith(":"))
+
+
+@lru_cache(maxsize=8192)
+def find_date(text: str) -> tuple[str, int, int] | None:
+    """:func:`pressmap.metadata.find_date`, cached (titles and bylines are probed repeatedly)."""
+    return _find_date(text)
 
 
 def _key(text: str) -> str:
@@ -118,13 +178,21 @@ def _count_words(t: str) -> int:
 
 
 def _lines(text: str, site_lines: Iterable[str] | None) -> list[_Line | None]:
-    raw = text.translate(_ZW).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if _ZW_RE.search(text):
+        text = _ZW_RE.sub("", text)
+    raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     parsed: list[tuple[str, bool, bool] | None] = []
     for line in raw:
-        bullet = bool(_BULLET.match(line))
+        t = " ".join(line.split())
+        if not t:
+            parsed.append(None)
+            continue
+        bullet = not t[0].isalpha() and bool(_BULLET.match(line))
         if bullet:
             line = _BULLET.sub("", line, count=1)
-        t = " ".join(line.split())
+            t = " ".join(line.split())
+        if t and "[" in t and len(t) > 60 and t[-1] != "]":
+            t = _IMG_INLINE.sub(" ", _IMG_PREFIX.sub("", t)).strip() or t  # "[photo-alt]Text…"
         parsed.append((t, bullet, line[:2].isspace()) if t else None)
     counts = Counter(_key(p[0]) for p in parsed if p)
     site = {_key(" ".join(s.split())) for s in site_lines} if site_lines else set()
@@ -136,22 +204,66 @@ def _lines(text: str, site_lines: Iterable[str] | None) -> list[_Line | None]:
         t, bullet, indent = p
         k = _key(t)
         words = _count_words(t)
-        teaser = bool(_TRUNC.search(t) or _IMAGE.match(t)) and not _COMMENT_HEAD.search(t)
+        last = t[-1]
+        teaser = (
+            (last in ".…eE" and bool(_TRUNC.search(t[-24:]))) or (last == "]" and bool(_IMAGE.match(t)))
+            or (words >= 10 and _fused_headline(t))
+        ) and not (words <= 8 and _COMMENT_HEAD.search(t))
         sentence = not teaser and (
-            (words >= 8 and bool(_END_PUNCT.search(t)))
-            or (words >= 3 and bool(_SENT_END.search(t)) and not t[:1].islower())
+            (words >= 8 and bool(_END_PUNCT.search(t[-6:])))
+            or (words >= 3 and bool(_SENT_END.search(t[-6:])) and not t[0].islower())
         )
+        junk = bool(words <= 8 and _JUNK.match(t)) or (
+            words >= 8 and ("ookie" in t or "agree" in t) and bool(_CONSENT.search(t))
+        ) or (words <= 40 and _cta(t))
         out.append(
-            _Line(t, bullet, words, counts[k], k in site,
-                  bool(words <= 8 and _JUNK.match(t)) or bool(_CONSENT.search(t)),
-                  bool(words <= 12 and _SECTION.match(t)), _is_end(t, words, bullet),
+            _Line(t, bullet, words, counts[k], k in site, junk,
+                  bool(words <= 12 and _SECTION.match(t)), words <= 25 and _is_end(t, words, bullet),
                   sentence, teaser, indent)
         )
+    _mark_rows(out)
     prose = [ln for ln in out if ln and ln.sentence and not ln.bullet]
     if sum(ln.words for ln in prose if ln.indent) > 0.6 * sum(ln.words for ln in prose):
         for ln in prose:  # the whole page is indented: indentation says nothing
             ln.indent = False
     return out
+
+
+_NUM = re.compile(r"^[\d.,:%+\-–/$€£()]+$")
+
+
+def _mark_rows(lines: list[_Line | None]) -> None:
+    """Flag runs of 3+ table rows (lines of 3+ tokens, a third or more of them numbers)."""
+    flags = []
+    for ln in lines:
+        ok = False
+        if ln is not None and not ln.bullet and 3 <= ln.words <= 30:
+            toks = ln.text.split()
+            ok = sum(1 for t in toks if _NUM.match(t)) * 3 >= len(toks)
+        flags.append(ok)
+    run: list[int] = []
+    for i, ln in enumerate(lines + [None]):
+        if ln is None:
+            continue
+        if i < len(flags) and flags[i]:
+            run.append(i)
+            continue
+        if len(run) >= 3:
+            for j in run:
+                lines[j].row = True  # type: ignore[union-attr]
+        run = []
+
+
+_FUSE = re.compile(r"[a-z0-9’'?!)][A-Z][a-z]")
+
+
+def _fused_headline(t: str) -> bool:
+    """A link title run into its teaser ("Ford Recalls F-150sFord is recalling…")."""
+    for m in _FUSE.finditer(t, 0, 160):
+        head = [w for w in t[: m.start() + 1].split() if w[:1].isalpha()]
+        if len(head) >= 5 and sum(1 for w in head if w[:1].isupper()) >= 0.8 * len(head):
+            return True
+    return False
 
 
 def _self_repeat(t: str) -> bool:
@@ -171,7 +283,12 @@ def _long_prose(ln: _Line) -> bool:
 
 
 _INDENT_W = 0.1
+_ROW_W = 1.0
 _WALL = -1e9  # a score no story can cross
+
+
+# line-score weights (words of prose are worth 1 each)
+W = {"section": 40.0, "junk": 4.0, "teaser": 5.0, "rep": 8.0, "bullet": 9.0, "long": 0.3, "short": 4.0}
 
 
 def _score(ln: _Line) -> float:
@@ -179,72 +296,205 @@ def _score(ln: _Line) -> float:
     if ln.end:
         return _WALL
     if ln.section:
-        return -40.0
+        return -W["section"]
     if ln.junk or ln.site:
-        return -4.0
+        return -W["junk"]
     if ln.teaser:
-        return -1.0 if ln.words <= 3 else -5.0
+        return -1.0 if ln.words <= 3 else -W["teaser"]
     if ln.count >= 2:
-        return ln.words * 0.3 if _long_prose(ln) else -4.0 - 0.5 * min(ln.words, 20)
+        return ln.words * 0.3 if _long_prose(ln) else -W["rep"] - 0.5 * min(ln.words, 20)
     if ln.bullet:
-        return ln.words * 0.5 if ln.sentence and ln.words >= 12 else -6.0
+        return ln.words * 0.5 if ln.sentence and ln.words >= 12 else -W["bullet"]
     if ln.sentence:
         return ln.words * (_INDENT_W if ln.indent else 1.0)
+    if ln.row:
+        return ln.words * _ROW_W
     if ln.words >= 10 and not _self_repeat(ln.text):
-        return ln.words * 0.3
-    return -2.0
+        return ln.words * W["long"]
+    return -W["short"]
 
 
 _COMMENTS = re.compile(r"comment|respons|repl|discussion|conversation|(?:says|said|wrote):$", re.I)
+
+
+_PROSE_MIN = 50
+_TAIL_W = 0.7
+# tail headings that introduce other stories: runs after them (once the page had prose) count less
+_TAIL = re.compile(r"^(?!latest|trending|top|popular|most)", re.I)
+_HARD_END = re.compile(r"^end of|comment|respons|repl|discussion|conversation|:$", re.I)
 
 
 def _region(lines: list[_Line | None]) -> tuple[int, int]:
     """Indices ``[start, end)`` of the story: the maximum-sum run of line scores (Kadane).
 
     Tail headings are walls; runs after a comments wall (that follows some prose) count a fifth.
+    A box heading ("Trending News") dropped into the story is bridged when prose resumes right
+    after it.
     """
+    segs: list[list[float]] = []  # [score, start, end, wall index before]
     best, best_s, best_e = 0.0, 0, 0
     cur, cur_s = 0.0, 0
-    weight, seen_prose = 1.0, False
-    for i, ln in enumerate(lines):
-        if ln is None:
-            continue
-        sc = _score(ln)
-        if sc == _WALL:
+    weight, seen_prose, wall = 1.0, False, -1
+    for i, ln in enumerate(lines + [None]):
+        sc = _score(ln) if ln is not None else 0.0
+        if i == len(lines) or sc == _WALL:
+            if best > 0:
+                segs.append([best, best_s, best_e, wall])
+            if i == len(lines):
+                break
+            assert ln is not None
             if seen_prose and _COMMENTS.search(ln.text):
                 weight = 0.2
-            cur, cur_s = 0.0, i + 1
+            best, cur, cur_s, wall = 0.0, 0.0, i + 1, i
+            continue
+        if ln is None:
             continue
         if cur <= 0:
             cur, cur_s = 0.0, i
         cur += sc
-        if cur >= 50:
+        if cur >= _PROSE_MIN:
             seen_prose = True
         if cur * weight > best:
             best, best_s, best_e = cur * weight, cur_s, i + 1
-    return best_s, best_e
+    if not segs:
+        return 0, 0
+    k = max(range(len(segs)), key=lambda j: segs[j][0])
+    start, end = int(segs[k][1]), int(segs[k][2])
+    for j in range(k + 1, len(segs)):  # bridge box headings inside the story, forwards ...
+        if not _bridge(lines, end, segs[j]):
+            break
+        end = int(segs[j][2])
+    for j in range(k, 0, -1):  # ... and backwards
+        prev = segs[j - 1]
+        if not _bridge(lines, int(prev[2]), [prev[0], start, end, segs[j][3]], cand=prev):
+            break
+        start = int(prev[1])
+    return start, end
+
+
+def _bridge(lines: list[_Line | None], end: int, seg: list[float],
+            cand: list[float] | None = None) -> bool:
+    """Whether text ending at ``end`` goes on in ``seg`` across the box heading before ``seg``.
+
+    ``cand`` is the run to add (``seg`` itself unless bridging backwards): it must read as
+    story prose (2+ paragraphs of 20+ words on average) and score 30+.
+    """
+    cand = cand or seg
+    w = int(seg[3])
+    wall = lines[w] if w >= 0 else None
+    if wall is None or _HARD_END.search(wall.text) or cand[0] < 30:
+        return False
+    if sum(1 for x in lines[end : int(seg[1])] if x is not None) > 10:
+        return False
+    paras = [x.words for x in lines[int(cand[1]) : int(cand[2])]
+             if x is not None and x.sentence and not x.bullet and not x.indent]
+    return len(paras) >= 2 and sum(paras) >= 20 * len(paras)
 
 
 _LONG = 20
+_SUBHEAD = True
 _CAPTION = re.compile(
     r"\((?:image|photo|picture|pic|credit|source|video)s?:|\b(?:credit|photo|image|picture|source)s?:\s|"
-    r"^(?:read more|read also|also read|see also|related|watch|more|click here)\b|\bgetty\b|\bshutterstock\b",
+    r"^(?:read more|read also|also read|see also|related|watch|more|click here)\b|\bgetty\b|\bshutterstock\b"
+    r"|^(?:on|related|read|see|more|also|watch|listen|photos?|videos?|gallery|previously|recommended"
+    r"|don'?t miss|trending|latest|top|must read|editor'?s pick)\b[^:]{0,40}:\s",
     re.I,
 )
 
 
+_PHOTO = re.compile(
+    r"^(?:FILE\s*(?:PHOTO)?\s*[-–—:]|in (?:this|these) (?:[\w,.]+ ){0,6}(?:photos?|images?|pictures?|file)\b"
+    r"|(?:this|these) (?:[\w-]+ ){0,3}(?:photos?|images?|pictures?|illustrations?)\b(?! of)"
+    r"|(?:photo|image|picture)s? (?:by|via|courtesy)\b|(?:image|media|video|photo) caption\b"
+    r"|(?:video|watch|listen|audio|photos?|gallery|graphic|chart|map|illustration|pictured|above|top|below)\s?:"
+    r"|an? (?:\w+ ){0,6}(?:standing|sitting|holding|looking|wearing|posing|walking|smiling)\b[^:]{0,60}:)"
+    r"|\((?:AP|AFP|Reuters|Getty|EPA|PA)(?: Photo| Images)?[^)]{0,60}\)$|\bphoto/|\b(?:AP|AFP) Photo\b",
+    re.I,
+)
+
+
+_SUB_PREV = 6
+_SUB_NEXT = 12
+
+
+def _subheading(ln: _Line, prev: _Line | None, nxt: _Line | None) -> bool:
+    """A short heading between two paragraphs of the story (not a caption or link)."""
+    return (
+        ln.words <= 10
+        and (ln.words > 1 or len(ln.text) < 20)
+        and not ln.teaser
+        and prev is not None
+        and nxt is not None
+        and (prev.sentence or prev.bullet) and prev.words >= _SUB_PREV
+        and nxt.sentence and not nxt.bullet and nxt.words >= _SUB_NEXT
+        and not _CAPTION.search(ln.text)
+    )
+
+
 def _keep(ln: _Line, prev: _Line | None, nxt: _Line | None) -> bool:
     """Whether a line inside the story region is story text."""
+    if ln.words <= 80 and _PHOTO.search(ln.text):
+        return False
     if ln.junk or ln.section or ln.end or ln.site or ln.teaser or (ln.count >= 2 and not _long_prose(ln)):
         return False
     if ln.bullet:
-        return ln.sentence and ln.words >= 6
-    if ln.sentence:
+        return (ln.sentence and ln.words >= 6) or (
+            prev is not None and not prev.bullet and _subheading(ln, prev, nxt)
+        )
+    if ln.sentence or ln.row:
         return True
     if _BYLINE.match(ln.text):
         return False
+    if _subheading(ln, prev, nxt):
+        return True
     # a long line without final punctuation: prose unless it is a doubled link text
     return ln.words >= _LONG and not _self_repeat(ln.text) and not _CAPTION.search(ln.text)
+
+
+def _credited(lines: list[_Line | None], idx: list[int]) -> set[int]:
+    """Captions shown twice, once with a credit appended ("A view of X." / "A view of X.Credit…")."""
+    out: set[int] = set()
+    for a, b in zip(idx, idx[1:]):
+        x, y = lines[a], lines[b]
+        assert x is not None and y is not None
+        short, long_ = (x, y) if len(x.text) <= len(y.text) else (y, x)
+        if short.words >= 3 and long_.text.startswith(short.text) and long_.words - short.words <= 12:
+            if long_.text != short.text:
+                out.update((a, b))
+    return out
+
+
+def _content_lists(lines: list[_Line | None], start: int, end: int) -> set[int]:
+    """Indices of bullet lines in story lists: runs of 2+ items averaging 5+ words, not after a heading."""
+    out: set[int] = set()
+    i = start
+    while i < end:
+        ln = lines[i]
+        if ln is None or not ln.bullet:
+            i += 1
+            continue
+        j = i
+        while j < end and lines[j] is not None and lines[j].bullet:  # type: ignore[union-attr]
+            j += 1
+        run = [x for x in lines[i:j] if x is not None]
+        before = next((x for x in reversed(lines[max(0, i - 3) : i]) if x is not None), None)
+        if (
+            len(run) >= 2
+            and sum(x.words for x in run) >= _LIST_WORDS * len(run)
+            and not (before and (before.section or before.end))
+        ):
+            out.update(range(i, j))
+        i = j
+    return out
+
+
+_LIST_WORDS = 4
+
+
+def _mostly_site(lines: list[_Line | None]) -> bool:
+    prose = [ln for ln in lines if ln and ln.sentence and not ln.bullet]
+    total = sum(ln.words for ln in prose)
+    return total > 0 and sum(ln.words for ln in prose if ln.site) > 0.5 * total
 
 
 def _is_clean(lines: list[_Line | None]) -> bool:
@@ -288,25 +538,28 @@ def _title_like(ln: _Line) -> bool:
 _UI = re.compile(
     r"\b(?:share|sharing|shares|sign(?:ed)? (?:in|up)|log ?in|subscribe|newsletters?|e-?mail|posted|homepage"
     r"|url|browse|menu|search|cookies?|click|follow|advertis\w*|comments?|print|photo|image|credits?|getty"
-    r"|file|caption|video|watch|listen|download|app|skip|toggle|close|open|login|account|chevron\w*)\b",
+    r"|file|caption|video|watch|listen|download|app|skip|toggle|close|open|login|account|chevron\w*"
+    r"|profile|sign ?out|logo|flag of|published|updated|ago|header|footer|live|https?)\b|https?://|\w(?:Sign|Log)",
     re.I,
 )
 _WORD = re.compile(r"\w{4,}")
 
 
 def _find_title(lines: list[_Line | None], start: int, end: int) -> tuple[str | None, int]:
-    """Headline: a title-like line shortly before the story.
+    """Headline: a title-like line shortly before the story's first paragraph.
 
     Scored by closeness to the story, a byline/date just below it, words shared with the
     opening paragraphs, title-like shape, and the absence of interface words.
     """
+    first = next((i for i in range(start, end) if (x := lines[i]) is not None and x.sentence
+                  and x.words >= 12 and not x.bullet), start)
     lede: set[str] = set()
-    for ln in lines[start : min(end, start + 12)]:
+    for ln in lines[first : min(end, first + 12)]:
         if ln is not None and ln.sentence:
             lede.update(w.lower() for w in _WORD.findall(ln.text))
     best, best_i, best_sc = None, -1, 3.0
     d = 0
-    for i in range(start - 1, -1, -1):
+    for i in range(first - 1, -1, -1):
         ln = lines[i]
         if ln is None:
             continue
@@ -403,6 +656,22 @@ def _find_source(lines: list[_Line | None]) -> str | None:
     return None
 
 
+def page_lines(text: str, min_chars: int = 15) -> set[str]:
+    r"""The distinct normalised lines of a page, for :func:`extract`'s ``site_lines`` hook.
+
+    Collect them over the *other* pages of a site: a line seen there is boilerplate here.
+
+    >>> sorted(page_lines("Home\n  • About our company and staff\n"))
+    ['About our company and staff']
+    """
+    out = set()
+    for line in text.split("\n"):
+        t = " ".join(_BULLET.sub("", line, count=1).split())
+        if len(t) >= min_chars:
+            out.add(t)
+    return out
+
+
 def extract(text: str, site_lines: Iterable[str] | None = None) -> Extracted:
     """Story text and metadata out of a plain-text page dump; ``Extracted(text="")`` if none.
 
@@ -414,6 +683,8 @@ def extract(text: str, site_lines: Iterable[str] | None = None) -> Extracted:
     if not isinstance(text, str) or not text.strip():
         return Extracted(text="")
     lines = _lines(text, site_lines)
+    if site_lines and _mostly_site(lines):  # the same story on another page: hook says nothing
+        lines = _lines(text, None)
     if _is_clean(lines):
         body = _clean_text(text)
         first = next((ln for ln in lines if ln), None)
@@ -426,12 +697,17 @@ def extract(text: str, site_lines: Iterable[str] | None = None) -> Extracted:
     kept: list[str] = []
     seen: set[str] = set()
     idx = [i for i in range(start, end) if lines[i] is not None]
+    lists = _content_lists(lines, start, end)
+    captions = _credited(lines, idx)
     for j, i in enumerate(idx):
         ln = lines[i]
         assert ln is not None
         prev = lines[idx[j - 1]] if j else None
         nxt = lines[idx[j + 1]] if j + 1 < len(idx) else None
-        if _keep(ln, prev, nxt) and ln.text not in seen:
+        keep = _keep(ln, prev, nxt) or (
+            i in lists and not (ln.junk or ln.end or ln.section or ln.site or ln.count >= 2)
+        )
+        if keep and ln.text not in seen and i not in captions and ln.text != title:
             kept.append(ln.text)
             seen.add(ln.text)
     body = "\n\n".join(kept)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 
 from pressmap.feeds import iso_date, parse_feed, strip_html
@@ -47,6 +49,19 @@ XXE_PARAM = (b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY % p SYSTEM "http://1
              b"<rss><channel><item><description>hi</description></item></channel></rss>")
 EXTERNAL_DTD = (b'<?xml version="1.0"?><!DOCTYPE rss SYSTEM "file:///etc/passwd">'
                 b"<rss><channel><item><description>Talks in Oman.</description></item></channel></rss>")
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    """Fail any test that tries to connect anywhere but loopback."""
+    real = socket.socket.connect
+
+    def guarded(self, address):
+        if self.family in (socket.AF_INET, socket.AF_INET6) and address[0] not in ("127.0.0.1", "::1"):
+            pytest.fail(f"test tried to reach the network: {address}")  # BaseException: not swallowed
+        return real(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
 
 
 def read(*sources, **kw):
@@ -125,7 +140,7 @@ def test_not_a_feed_and_broken_xml(tmp_path):
     assert [a.text for a in arts] == ["Talks in Laos."]  # recovered
     assert [(e.path, e.reason.split(":")[0]) for e in errs] == [
         (str(sitemap), "XML is not an RSS or Atom feed (root element <urlset>)"),
-        (str(deep), "feed XML nested too deeply"), (str(empty), "feed has no items")]
+        (str(deep), "feed XML nested too deeply (over 256 levels)"), (str(empty), "feed has no items")]
 
 
 def test_html_entities_in_feed_are_recovered(tmp_path):

@@ -30,6 +30,19 @@ FEED = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Local Wire</t
 SEEN_HEADERS: list[dict] = []
 
 
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    """Fail any test that tries to connect anywhere but loopback."""
+    real = socket.socket.connect
+
+    def guarded(self, address):
+        if self.family in (socket.AF_INET, socket.AF_INET6) and address[0] not in ("127.0.0.1", "::1"):
+            pytest.fail(f"test tried to reach the network: {address}")  # BaseException: not swallowed
+        return real(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
 class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args) -> None:  # keep test output quiet
         pass
@@ -52,6 +65,16 @@ class Handler(BaseHTTPRequestHandler):
             self.send(PAGE)
         elif p == "/feed":
             self.send(FEED % {b"base": base.encode()}, "application/rss+xml")
+        elif p == "/feed-to-rows":
+            self.send(b"<rss><channel><item><link>%s/rows</link></item></channel></rss>" % base.encode(),
+                      "application/rss+xml")
+        elif p == "/feed-many":
+            items = b"".join(b"<item><guid>g%d</guid><link>%s/slowish?n=%d</link></item>" % (i, base.encode(), i)
+                             for i in range(8))
+            self.send(b"<rss><channel>" + items + b"</channel></rss>", "application/rss+xml")
+        elif p.startswith("/slowish"):
+            time.sleep(0.3)
+            self.send(PAGE)
         elif p == "/rows":
             self.send(b'{"text": "Chad"}\n{"text": "Peru"}\n', "application/x-ndjson")
         elif p == "/redirect":
@@ -75,16 +98,30 @@ class Handler(BaseHTTPRequestHandler):
         elif p == "/slow":
             time.sleep(1.5)
             self.send(PAGE)
+        elif p == "/drip":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            for _ in range(40):
+                self.wfile.write(b"<p>x</p>")
+                self.wfile.flush()
+                time.sleep(0.1)
         elif p == "/empty":
             self.send(b"<html><body></body></html>")
         else:
             self.send(b"not here", "text/plain", status=404)
 
 
+class QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:  # clients hang up on purpose
+        pass
+
+
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
+    httpd = QuietServer(("127.0.0.1", 0), Handler)
     t = threading.Thread(target=httpd.serve_forever, daemon=True)
     t.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
@@ -197,7 +234,7 @@ def test_timeout(server):
     assert time.monotonic() - start < 1.4
 
 
-def test_http_errors_and_refused_connection(server):
+def test_http_errors_and_refused_connection(server, monkeypatch):
     with pytest.raises(FetchError, match="HTTP 404"):
         fetch(f"{server}/nope", allow_private=True)
     with socket.socket() as s:  # a port with nothing listening
@@ -205,7 +242,13 @@ def test_http_errors_and_refused_connection(server):
         port = s.getsockname()[1]
     with pytest.raises(FetchError, match="connection refused"):
         fetch(f"http://127.0.0.1:{port}/", allow_private=True)
-    with pytest.raises(FetchError, match="cannot resolve host"):
+
+
+    def no_dns(host, *a, **k):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(fetch_mod.socket, "getaddrinfo", no_dns)  # no real DNS query in tests
+    with pytest.raises(FetchError, match="cannot resolve host 'no-such-host.invalid': Name or service"):
         fetch("http://no-such-host.invalid/", allow_private=True)
 
 
@@ -227,3 +270,32 @@ def test_feed_url_fetches_item_links(server):
     assert one.source and one.path == f"{server}/feed#1"
     assert two.text == "Talks in Lima." and two.id == f"{server}/missing"  # link 404: description
     assert two.source == "Local Wire"
+
+
+def test_feed_link_fetching_stops_when_its_time_is_up(server):
+    arts, errs = read(f"{server}/feed", allow_private=True, limits=Limits(feed_fetch_seconds=0))
+    assert [a.text for a in arts] == ["Talks in Lima."]  # item 1 has no description
+    assert errs == [ReadError(f"{server}/feed#1", "no article text found (link: time for fetching "
+                                                  "this feed's links ran out; no description)")]
+
+
+def test_feed_link_that_is_not_a_page(server):
+    _, [err] = read(f"{server}/feed-to-rows", allow_private=True)
+    assert err == ReadError(f"{server}/feed-to-rows#1", "no article text found (link: link is not a "
+                                                        "web page (application/x-ndjson); no description)")
+
+
+def test_whole_download_deadline_stops_a_dripping_server(server):
+    start = time.monotonic()
+    with pytest.raises(FetchError, match=r"download took too long \(over 0.8 s\)"):
+        fetch(f"{server}/drip", allow_private=True, limits=Limits(fetch_timeout=0.5, fetch_deadline=0.8))
+    assert time.monotonic() - start < 2
+
+
+def test_feed_links_fetched_in_parallel_kept_in_order(server):
+    start = time.monotonic()
+    arts, errs = read(f"{server}/feed-many", allow_private=True)
+    elapsed = time.monotonic() - start
+    assert errs == [] and [a.id for a in arts] == [f"g{i}" for i in range(8)]
+    assert all("Côte d'Ivoire" in a.text for a in arts)
+    assert elapsed < 8 * 0.3  # four at a time, not one after another

@@ -11,6 +11,8 @@ import json
 import os
 import random
 import struct
+import subprocess
+import sys
 import tempfile
 import time
 import tracemalloc
@@ -175,7 +177,7 @@ def test_reasons_for_specific_inputs(hostile):
     assert by_path[str(d / "deep.html")] == (
         "no article text found (HTML nested more than 1000 levels deep)")
     assert by_path[str(d / "undecodable.txt")] == (
-        "undecodable: not UTF-8, UTF-16 or cp1252 text (100% control characters as Latin-1)")
+        "undecodable: not UTF-8, UTF-16 or cp1252 text (100% control characters)")
     assert not (d.parent / "escaped.txt").exists() and not (d.parent.parent / "escaped.txt").exists()
 
 
@@ -259,7 +261,7 @@ def test_member_count_cap(tmp_path):
     items = list(iter_articles([f], limits=Limits(max_members=10)))
     assert sum(isinstance(i, Article) for i in items) == 10
     assert [i.reason for i in items if isinstance(i, ReadError)] == [
-        "archive has 12 members; only the first 10 are read"]
+        "archive has more than 10 members; the rest are not read"]
 
 
 # ------------------------------------------------------------------ properties
@@ -319,3 +321,32 @@ def test_csv_of_any_text(cells):
         items = list(iter_articles([f]))
     assert items
     assert all(isinstance(i, (Article, ReadError)) for i in items)
+
+
+def test_zip_listing_too_many_members_is_not_opened(tmp_path):
+    f = tmp_path / "lots.zip"
+    with zipfile.ZipFile(f, "w") as zf:
+        for i in range(25):
+            zf.writestr(f"m{i:02}.txt", "x")
+    assert list(iter_articles([f], limits=Limits(max_members=2))) == [
+        ReadError(str(f), "zip lists 25 members, more than 20; not opened")]
+
+
+def test_whole_process_peak_memory(hostile):
+    """C allocations (lxml, zlib) too: read the hostile folder in a fresh process, check max RSS."""
+    d, _ = hostile
+    code = (
+        "import resource, sys\n"
+        "from pressmap.readers import Limits, iter_articles\n"
+        "import pressmap.htmlpage, pressmap.textdump\n"
+        "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "n = sum(1 for _ in iter_articles([sys.argv[1]], limits=Limits(fetch_links=False)))\n"
+        "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "print(n, base, peak)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(d)], capture_output=True, text=True,
+                         timeout=120, cwd=Path(__file__).resolve().parents[1])
+    assert out.returncode == 0, out.stderr[-2000:]
+    n, base, peak = map(int, out.stdout.split())
+    assert n >= len(HOSTILE_NAMES)
+    assert (peak - base) * 1024 < 300 * MB, f"reading grew the process by {(peak - base) / 1024:.0f} MB"

@@ -63,7 +63,7 @@ def test_decode_bom_meta_utf8_cp1252():
     assert decode('<meta charset="windows-1252">café “q”'.encode("cp1252")).endswith("café “q”")
     assert decode('<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">caf\xe9'
                   .encode("latin-1")).endswith("café")
-    assert decode("café, naïve".encode("utf-8")) == "café, naïve"  # undeclared UTF-8
+    assert decode("café, naïve".encode()) == "café, naïve"  # undeclared UTF-8
     assert decode("café “q”".encode("cp1252")) == "café “q”"  # undeclared, not UTF-8
     assert decode('<meta charset="bogus-enc">café'.encode()) .endswith("café")
 

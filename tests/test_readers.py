@@ -72,8 +72,7 @@ def test_txt_one_article_with_resolved_id_and_given_path(tmp_path, monkeypatch):
                                       "utf-16-be", "utf-32"])
 def test_txt_encodings_come_through_intact(tmp_path, encoding):
     data = STORY.encode(encoding)
-    if encoding in ("utf-16-le", "utf-16-be"):  # explicit BOM
-        data = STORY.encode("utf-16")
+    if encoding in ("utf-16-le", "utf-16-be"):  # with a byte-order mark in that order
         data = ("\ufeff" + STORY).encode(encoding)
     (tmp_path / "a.txt").write_bytes(data)
     arts, errs = read(tmp_path / "a.txt")
@@ -87,6 +86,19 @@ def test_cp1252_specific_characters(tmp_path):
     (tmp_path / "a.txt").write_bytes(text.encode("cp1252"))
     arts, errs = read(tmp_path / "a.txt")
     assert errs == [] and "Côte d’Ivoire signed a €5m deal — officials said “yes”." in arts[0].text
+
+
+def test_mostly_utf8_with_stray_cp1252_bytes(tmp_path):
+    data = STORY.encode("utf-8") + b"\n\nThe minister\x92s visit cost \x80 5m."
+    (tmp_path / "a.txt").write_bytes(data)
+    [a], errs = read(tmp_path / "a.txt")
+    assert errs == [] and "Côte d'Ivoire" in a.text and "minister’s visit cost € 5m." in a.text
+
+
+def test_truncated_utf16_keeps_the_rest(tmp_path):
+    (tmp_path / "a.txt").write_bytes(STORY.encode("utf-16")[:-1])
+    [a], errs = read(tmp_path / "a.txt")
+    assert errs == [] and "Côte d'Ivoire" in a.text
 
 
 def test_bomless_utf16_is_detected(tmp_path):
@@ -460,3 +472,73 @@ def test_corrupt_archives(tmp_path):
     assert [e.path for e in errs] == [str(z), str(g)]
     assert errs[0].reason.startswith("not a valid zip archive")
     assert "gzip" in errs[1].reason or "Compressed file ended" in errs[1].reason
+
+
+def test_xhtml_saved_as_xml_is_read_as_html(tmp_path):
+    f = tmp_path / "page.xml"
+    f.write_text('<?xml version="1.0" encoding="utf-8"?>\n' + HTML.replace("<html>", '<html xmlns="http://www.w3.org/1999/xhtml">'),
+                 encoding="utf-8")
+    [a], errs = read(f)
+    assert errs == [] and "Côte d'Ivoire" in a.text
+
+
+def test_deeply_nested_row_value_fails_only_that_row(tmp_path):
+    deep = "[" * 900 + '"x"' + "]" * 900
+    f = write_jsonl(tmp_path / "r.jsonl", ['{"text": ' + deep + "}", {"text": "ok"}])
+    arts, errs = read(f)
+    assert [a.text for a in arts] == ["ok"]
+    assert [e.path for e in errs] == [f"{f}#1"]
+
+
+def test_single_source_not_in_a_list(tmp_path):
+    (tmp_path / "a.txt").write_text(STORY, encoding="utf-8")
+    arts, errs = read(str(tmp_path / "a.txt"))
+    assert errs == [] and len(arts) == 1
+    assert len([x for x in iter_articles(tmp_path / "a.txt")]) == 1
+
+
+def test_literal_dotted_key_and_special_files(tmp_path):
+    f = write_jsonl(tmp_path / "r.jsonl", [{"body.text": "Talks in Chad."}])
+    [a], _ = read(f, fields=FieldMap(text="body.text"))
+    assert a.text == "Talks in Chad."
+    os.mkfifo(tmp_path / "pipe.txt")
+    _, [err] = read(tmp_path / "pipe.txt")
+    assert err.reason == "not a regular file or folder"
+
+
+def test_newsapi_and_guardian_shapes(tmp_path):
+    news = tmp_path / "newsapi.json"
+    news.write_text(json.dumps({"status": "ok", "totalResults": 1, "articles": [{
+        "source": {"id": None, "name": "BBC News"}, "author": "A", "title": "T",
+        "url": "https://bbc.example/1", "publishedAt": "2025-01-02T03:04:05Z",
+        "content": "Talks in Kyiv."}]}), encoding="utf-8")
+    guardian = tmp_path / "guardian.json"
+    guardian.write_text(json.dumps({"response": {"results": [{
+        "id": "world/2025/x", "webTitle": "W", "webUrl": "https://g.example/x",
+        "webPublicationDate": "2025-01-03", "fields": {"bodyText": "Talks in Kigali."}}]}}),
+        encoding="utf-8")
+    [a], errs = read(news)
+    assert errs == [] and (a.id, a.source, a.published, a.title) == (
+        "https://bbc.example/1", "BBC News", "2025-01-02T03:04:05Z", "T")
+    _, [err] = read(guardian)  # list found one level down; the text is nested deeper still
+    assert err.path == f"{guardian}#1" and err.reason.endswith(
+        "keys: id, webTitle, webUrl, webPublicationDate, fields)")
+    [g], errs = read(guardian, fields=FieldMap(text="fields.bodyText"))
+    assert errs == [] and (g.id, g.title, g.url, g.published, g.text) == (
+        "world/2025/x", "W", "https://g.example/x", "2025-01-03", "Talks in Kigali.")
+
+
+def test_excel_unicode_text_export(tmp_path):
+    f = tmp_path / "export.tsv"
+    f.write_bytes("title\ttext\r\nT\tTalks in Lomé\r\n".encode("utf-16"))
+    [a], errs = read(f)
+    assert errs == [] and (a.title, a.text) == ("T", "Talks in Lomé")
+
+
+def test_utf16_html_json_and_feed(tmp_path):
+    (tmp_path / "a.html").write_bytes(HTML.encode("utf-16"))
+    (tmp_path / "b.json").write_bytes('[{"text": "Côte"}]'.encode("utf-16"))
+    (tmp_path / "c.rss").write_bytes('<?xml version="1.0" encoding="utf-16"?><rss><channel><item>'
+                                     "<description>Côte</description></item></channel></rss>".encode("utf-16"))
+    arts, errs = read(tmp_path, limits=Limits(fetch_links=False))
+    assert errs == [] and len(arts) == 3 and all("Côte" in a.text for a in arts)

@@ -72,3 +72,234 @@ def test_snippet_offsets_survive_non_ascii(tmp_path) -> None:
     assert snip.sentence == text[sent[0]:sent[1]]
     (hs, he), = snip.highlights
     assert snip.sentence[hs:he] == "Baku"
+
+
+# -- schema v2: the per-(article, country) layout, its summaries, migration and search ----------
+
+def _random_corpus(seed: int, n: int = 60) -> list[AnalyzedArticle]:
+    import random
+
+    from pressmap.model import KINDS
+
+    rnd = random.Random(seed)
+    words = ["alpha", "Beta", "gamma", "Delta", "café", "ÇA", "news", "of", "the"]
+    out = []
+    for i in range(n):
+        text = " ".join(rnd.choice(words) for _ in range(rnd.randint(3, 30))) + "."
+        hits: dict[str, list[tuple[int, int, str]]] = {}
+        for _ in range(rnd.randint(0, 6)):
+            iso3 = rnd.choice(["AZE", "FRA", "ISR", "USA"])
+            s = rnd.randrange(len(text) - 1)
+            hits.setdefault(iso3, []).append((s, s + 1, rnd.choice(KINDS)))
+        a = analyzed(f"a{i}", text, hits)
+        a.article.published = rnd.choice([None, "2024-01-05", "2024-03-10T08:00:00", "2025-07-01"])
+        a.article.source = rnd.choice([None, "Reuters", "AP"])
+        a.article.language = rnd.choice([None, "en", "fr"])
+        a.article.title = rnd.choice(["Gamma ray", "café news", None])
+        out.append(a)
+    return out
+
+
+def _oracle_counts(corpus, f) -> list[dict]:
+    """What country_counts must return, computed in Python from the analysed articles."""
+    per: dict[str, list[int]] = {}
+    for a in corpus:
+        art = a.article
+        if not _oracle_passes(art, f):
+            continue
+        by_country: dict[str, int] = {}
+        for m in a.mentions:
+            if m.kind in f.kinds:
+                by_country[m.iso3] = by_country.get(m.iso3, 0) + 1
+        for iso3, n in by_country.items():
+            if n >= max(f.min_mentions, 1):
+                row = per.setdefault(iso3, [0, 0])
+                row[0] += 1
+                row[1] += n
+    rows = [{"iso3": k, "articles": v[0], "mentions": v[1]} for k, v in per.items()]
+    return sorted(rows, key=lambda r: (-r["articles"], -r["mentions"], r["iso3"]))
+
+
+def _oracle_passes(art, f) -> bool:
+    def ascii_lower(s):
+        return "".join(c.lower() if c.isascii() else c for c in s)
+
+    if f.date_from and not (art.published and art.published >= f.date_from):
+        return False
+    if f.date_to and not (art.published and art.published[:10] <= f.date_to):
+        return False
+    if f.sources and art.source not in f.sources:
+        return False
+    if f.languages and art.language not in f.languages:
+        return False
+    if f.search:
+        s = f.search.lower()
+        if s not in ascii_lower(art.title or "\x00") and s not in ascii_lower(art.text):
+            return False
+    return True
+
+
+FILTERS = [
+    {},
+    {"kinds": ("name", "capital")},
+    {"kinds": ()},
+    {"min_mentions": 2},
+    {"date_from": "2024-03-10", "date_to": "2025-06-30"},
+    {"sources": ("AP",), "languages": ("fr", "en")},
+    {"search": "gamma"},
+    {"search": "ca"},
+    {"search": "café n"},
+    {"search": "ÇA"},
+    {"search": 'a"b'},
+    {"kinds": ("demonym", "place", "institution"), "min_mentions": 2, "search": "DELTA"},
+]
+
+
+def test_queries_match_a_python_oracle(tmp_path) -> None:
+    from pressmap.queries import Filters, country_counts, matching_articles, snippets, stats
+
+    corpus = _random_corpus(7)
+    s = Store(tmp_path / "q.db")
+    for a in corpus:
+        s.put(a)
+    # update some articles (other mentions, other metadata): totals and copies must follow
+    for a in _random_corpus(8, n=20):
+        s.put(a)
+        corpus[int(a.article.id[1:])] = a
+    assert s.check() == []
+    for kw in FILTERS:
+        f = Filters(**kw)
+        expect = _oracle_counts(corpus, f)
+        assert country_counts(s.conn, f) == expect, kw
+        n_match = sum(_oracle_passes(a.article, f) for a in corpus)
+        assert matching_articles(s.conn, f) == n_match, kw
+        for row in expect[:2]:
+            groups = snippets(s.conn, row["iso3"], f, limit=1000)
+            assert len(groups) == row["articles"], kw
+            keys = [(g.published is None, g.published or "", -g.rid) for g in groups]
+            assert keys == sorted(keys, key=lambda k: (k[0], _neg(k[1]), -k[2])), kw
+            page = snippets(s.conn, row["iso3"], f, limit=3, offset=2)
+            assert [g.rid for g in page] == [g.rid for g in groups[2:5]]
+    st = stats(s.conn)
+    assert st["articles"] == len(corpus)
+    assert st["mentions"] == sum(len(a.mentions) for a in corpus)
+    assert st["sources"] == len({a.article.source for a in corpus} - {None})
+
+
+def _neg(s: str) -> tuple:
+    return tuple(-ord(c) for c in s) + (1,)
+
+
+def test_version_1_file_is_migrated(tmp_path) -> None:
+    from pressmap.queries import Filters, country_counts, snippets
+    from pressmap.store import SCHEMA_V1, SCHEMA_VERSION, connect
+
+    corpus = _random_corpus(3, n=30)
+    # a file as pressmap wrote it before: schema version 1, no per-(article, country) table
+    db = tmp_path / "v1.db"
+    conn = sqlite3.connect(db)
+    conn.executescript(SCHEMA_V1)
+    conn.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    for i, a in enumerate(corpus, 1):
+        art = a.article
+        conn.execute("INSERT INTO articles (rid, id, content_hash, title, published, source,"
+                     " language, text, ingested_at) VALUES (?,?,?,?,?,?,?,?, 'x')",
+                     (i, art.id, content_hash(art), art.title, art.published, art.source,
+                      art.language, art.text))
+        counts: dict = {}
+        for m in a.mentions:
+            conn.execute("INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?)",
+                         (i, m.iso3, m.start, m.end, m.surface, m.kind, m.confidence,
+                          m.sent_start, m.sent_end))
+            counts[(m.iso3, m.kind)] = counts.get((m.iso3, m.kind), 0) + 1
+        conn.executemany("INSERT INTO article_countries VALUES (?,?,?,?)",
+                         [(i, k[0], k[1], n) for k, n in counts.items()])
+    conn.commit()
+    conn.close()
+    # the dashboard's read-only open migrates it first
+    ro = connect(db, readonly=True)
+    assert ro.execute("SELECT value FROM meta").fetchone()[0] == str(SCHEMA_VERSION)
+    for kw in FILTERS:
+        f = Filters(**kw)
+        assert country_counts(ro, f) == _oracle_counts(corpus, f), kw
+    for row in _oracle_counts(corpus, Filters(search="gamma")):
+        assert len(snippets(ro, row["iso3"], Filters(search="gamma"), limit=100)) == row["articles"]
+    ro.close()
+    s = Store(db)
+    assert s.check() == []
+    assert s.put(corpus[0]) == "unchanged"
+
+
+def test_check_finds_inconsistency(tmp_path) -> None:
+    s = Store(tmp_path / "c.db")
+    for a in _random_corpus(1, n=10):
+        s.put(a)
+    assert s.check() == []
+    s.conn.execute("UPDATE article_country SET n = n + 1 WHERE article = "
+                   "(SELECT MIN(article) FROM article_country)")
+    s.conn.commit()
+    assert s.check()
+
+
+def test_rebuild_summaries_after_sql_copies(tmp_path) -> None:
+    from pressmap.queries import country_counts
+    from pressmap.store import rebuild_summaries
+
+    s = Store(tmp_path / "r.db")
+    for a in _random_corpus(5, n=20):
+        s.put(a)
+    before = country_counts(s.conn)
+    # copy every article in SQL (as a benchmark replicating a corpus does): summaries lag
+    with s.conn:
+        for (rid,) in s.conn.execute("SELECT rid FROM articles").fetchall():
+            new = s.conn.execute(
+                "INSERT INTO articles (id, content_hash, title, published, source, language, text,"
+                " ingested_at) SELECT id || '~1', content_hash, title, published, source, language,"
+                " text, ingested_at FROM articles WHERE rid = ?", (rid,)).lastrowid
+            s.conn.execute("INSERT INTO mentions SELECT ?, iso3, start, \"end\", surface, kind,"
+                           " confidence, sent_start, sent_end FROM mentions WHERE article = ?",
+                           (new, rid))
+            s.conn.execute("INSERT INTO article_countries SELECT ?, iso3, kind, n"
+                           " FROM article_countries WHERE article = ?", (new, rid))
+    assert s.check()
+    rebuild_summaries(s.conn)
+    assert s.check() == []
+    assert country_counts(s.conn) == [{**r, "articles": 2 * r["articles"],
+                                       "mentions": 2 * r["mentions"]} for r in before]
+
+
+def test_time_series_and_pairs_match_oracle(tmp_path) -> None:
+    from itertools import combinations
+
+    from pressmap import queries as q
+
+    corpus = _random_corpus(11, n=80)
+    s = Store(tmp_path / "p.db")
+    for a in corpus:
+        s.put(a)
+    for a in _random_corpus(12, n=30):  # updates: pairs and totals must follow
+        s.put(a)
+        corpus[int(a.article.id[1:])] = a
+    assert s.check() == []
+    if hasattr(q, "co_mentions"):
+        pairs: dict[tuple[str, str], int] = {}
+        for a in corpus:
+            for x, y in combinations(sorted({m.iso3 for m in a.mentions}), 2):
+                pairs[(x, y)] = pairs.get((x, y), 0) + 1
+        expect = sorted(({"a": x, "b": y, "articles": n} for (x, y), n in pairs.items()),
+                        key=lambda r: (-r["articles"], r["a"], r["b"]))[:20]
+        assert q.co_mentions(s.conn, q.Filters()) == expect
+    if hasattr(q, "time_series"):
+        for kw in ({}, {"kinds": ("name", "place")}, {"sources": ("AP",)}, {"min_mentions": 2}):
+            f = q.Filters(**kw)
+            per: dict[str, list[int]] = {}
+            for a in corpus:
+                if not a.article.published or not _oracle_passes(a.article, f):
+                    continue
+                n = sum(1 for m in a.mentions if m.iso3 == "FRA" and m.kind in f.kinds)
+                if n >= max(f.min_mentions, 1):
+                    row = per.setdefault(a.article.published[:7], [0, 0])
+                    row[0] += 1
+                    row[1] += n
+            want = [{"period": k, "articles": v[0], "mentions": v[1]} for k, v in sorted(per.items())]
+            assert q.time_series(s.conn, "FRA", f, "month") == want, kw

@@ -76,7 +76,7 @@ def test_example_drops_boilerplate():
         assert not re.search(rf"\b{word}\b", ex.text), word
     for junk in ["Top Stories", "Impact Shorts", "Trending", "More from World", "Advertisement",
                  "STORY CONTINUES BELOW THIS AD", "Whatsapp Facebook Twitter", "Erika Kirk",
-                 "Subscribe", "Copyright", "File image", "Obstacles remain"]:
+                 "Subscribe", "Copyright", "File image"]:
         assert junk not in ex.text, junk
 
 
@@ -123,11 +123,12 @@ def test_empty_and_no_article():
 def test_site_lines_hook_drops_lines_seen_on_other_pages():
     page = ("Home\n  • World\n\nA headline here for the test\n\n"
             "Leaders met on Friday to open the talks in the capital, officials said.\n\n"
-            "Sign up to our daily newsletter to get the best stories, every single day.\n\n"
+            "The Planet is a member of the Independent Press Standards Organisation, it says.\n\n"
             "Talks go on for a week, a spokesman told reporters in the capital.\n\n  • World\n")
-    with_hook = extract(page, site_lines=["Sign up to our daily newsletter to get the best stories, every single day."])
-    assert "newsletter" in extract(page).text
-    assert "newsletter" not in with_hook.text
+    with_hook = extract(page, site_lines=[
+        "The Planet is a member of the Independent Press Standards Organisation, it says."])
+    assert "Standards Organisation" in extract(page).text
+    assert "Standards Organisation" not in with_hook.text
     assert "Talks go on for a week" in with_hook.text
 
 

@@ -98,3 +98,56 @@ def browser(chromium_path: str):
         b = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+@pytest.fixture()
+def open_app(browser, server):
+    """``open_app("?country=AZE", wait_map=True)``: a fresh page on the app, requests recorded in
+    ``page.requests``, dialogs in ``page.dialogs``; closed after the test."""
+    contexts = []
+
+    def _open(query: str = "", *, wait_map: bool = True, downloads: bool = False):
+        ctx = browser.new_context(viewport={"width": 1500, "height": 1100}, accept_downloads=downloads)
+        contexts.append(ctx)
+        pg = ctx.new_page()
+        pg.requests = []
+        pg.dialogs = []
+        pg.on("request", lambda r: pg.requests.append(r.url))
+        pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+        pg.goto(server + "/" + query)
+        if wait_map:
+            pg.wait_for_selector(MAP_FRAME, timeout=60_000)
+            pg.frame_locator(MAP_FRAME).locator("path.leaflet-interactive").first.wait_for(
+                state="attached", timeout=60_000)
+            pg.wait_for_timeout(500)
+        return pg
+
+    yield _open
+    for ctx in contexts:
+        ctx.close()
+
+
+def map_frame(pg):
+    """The Leaflet map's frame (``window.map`` lives there)."""
+    return pg.locator(MAP_FRAME).element_handle().content_frame()
+
+
+def fills(pg, *codes: str) -> dict:
+    """Current fill colour of each country's polygon on the Leaflet map."""
+    return map_frame(pg).evaluate(
+        """codes => { const out = {};
+            window.map.eachLayer(l => { const p = l.feature && l.feature.properties;
+                if (p && codes.includes(p.iso3) && !(l instanceof L.CircleMarker))
+                    out[p.iso3] = l.options.fillColor; });
+            return out; }""",
+        list(codes),
+    )
+
+
+def external_hosts(pg) -> set:
+    from urllib.parse import urlsplit
+
+    return {urlsplit(u).hostname for u in pg.requests if u.startswith("http")} - {"127.0.0.1", "localhost"}

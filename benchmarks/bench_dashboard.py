@@ -1,0 +1,190 @@
+"""Dashboard speed in real chromium on a SYNTHETIC corpus of 100,000 articles.
+
+The corpus is ../shared/bench/reuters21578.jsonl (18,398 Reuters-21578 stories), analysed
+once, then replicated in SQL to ``--articles`` rows with distinct ids (``synthetic-<n>-<id>``),
+synthetic publication dates spread over 2024-2025 and synthetic source names
+("synthetic source A" ...). Titles are each story's first line. It measures, in Debian's
+chromium through Playwright:
+
+- time to first map: page load until the shaded polygons are in the Leaflet map;
+- click to snippets: a click on a country until its snippet panel shows;
+- a filter change until the map is re-shaded.
+
+Figures are printed, never asserted. Skips with a message when ../shared is absent.
+
+    .venv/bin/python benchmarks/bench_dashboard.py [--articles 100000] [--db /tmp/x.db]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = ROOT.parent / "shared" / "bench" / "reuters21578.jsonl"
+CHROMIUM = "/usr/bin/chromium"
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+SOURCES = [f"synthetic source {c}" for c in "ABCDEFGH"]
+
+
+def synthetic_jsonl(out: Path, seed: int = 7) -> int:
+    """The Reuters stories as JSONL with a title, a synthetic date and source; returns count."""
+    rnd = random.Random(seed)
+    n = 0
+    with open(SOURCE, encoding="utf-8") as src, open(out, "w", encoding="utf-8") as dst:
+        for line in src:
+            r = json.loads(line)
+            text = r.get("text") or ""
+            if not text.strip():
+                continue
+            title = text.strip().splitlines()[0][:200]
+            day = f"{rnd.choice([2024, 2025])}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}"
+            dst.write(json.dumps({"id": r["id"], "title": title, "text": text, "published": day,
+                                  "source": rnd.choice(SOURCES), "language": "en"}) + "\n")
+            n += 1
+    return n
+
+
+def build_db(db: Path, articles: int) -> None:
+    """Ingest the synthetic JSONL once, then replicate rows in SQL up to ``articles``."""
+    work = Path(tempfile.mkdtemp(prefix="pressmap-bench-"))
+    jsonl = work / "synthetic-reuters.jsonl"
+    base = synthetic_jsonl(jsonl)
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "pressmap.cli", "ingest", str(jsonl), "--db", str(db),
+                    "--quiet"], check=True, cwd=ROOT)
+    print(f"ingested {base:,} synthetic-dated Reuters stories in {time.perf_counter() - t:.1f} s")
+    conn = sqlite3.connect(db)
+    have = conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+    rnd = random.Random(11)
+    copy = 1
+    t = time.perf_counter()
+    while have < articles:
+        take = min(articles - have, base)
+        with conn:
+            rids = [r[0] for r in conn.execute(
+                "SELECT rid FROM articles WHERE id NOT LIKE 'synthetic-%' ORDER BY rid LIMIT ?",
+                (take,))]
+            for rid in rids:
+                day = f"{rnd.choice([2024, 2025])}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}"
+                cur = conn.execute(
+                    "INSERT INTO articles (id, content_hash, path, title, published, source, url,"
+                    " author, language, text, analyzer, ingested_at)"
+                    " SELECT 'synthetic-' || ? || '-' || id, content_hash || ?, path, title, ?, ?,"
+                    " url, author, language, text, analyzer, ingested_at FROM articles WHERE rid = ?",
+                    (copy, copy, day, rnd.choice(SOURCES), rid))
+                new = cur.lastrowid
+                conn.execute("INSERT INTO mentions SELECT ?, iso3, start, \"end\", surface, kind,"
+                             " confidence, sent_start, sent_end FROM mentions WHERE article = ?",
+                             (new, rid))
+                conn.execute("INSERT INTO article_countries SELECT ?, iso3, kind, n"
+                             " FROM article_countries WHERE article = ?", (new, rid))
+        have += take
+        copy += 1
+    conn.execute("ANALYZE")
+    conn.close()
+    print(f"replicated to {have:,} synthetic articles in {time.perf_counter() - t:.1f} s")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def measure(db: Path, runs: int = 3) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from pressmap.cli import dashboard_command
+
+    port = free_port()
+    log = open(db.parent / "bench-streamlit.log", "w")
+    proc = subprocess.Popen(dashboard_command(str(db), port, "127.0.0.1"), cwd=ROOT, stdout=log,
+                            stderr=subprocess.STDOUT, env=dict(os.environ, PRESSMAP_DB=str(db)))
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.3)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+            for run in range(runs):
+                ctx = browser.new_context(viewport={"width": 1500, "height": 1100})
+                pg = ctx.new_page()
+                t0 = time.perf_counter()
+                pg.goto(url)
+                pg.wait_for_selector(MAP_FRAME, timeout=300_000)
+                frame = pg.frame_locator(MAP_FRAME)
+                frame.locator("path.leaflet-interactive").first.wait_for(state="attached",
+                                                                          timeout=300_000)
+                first_map = time.perf_counter() - t0
+                handle = pg.locator(MAP_FRAME).element_handle()
+                inner = handle.content_frame()
+                xy = inner.evaluate("""() => {
+                    let hit = null;
+                    window.map.eachLayer(l => { const p = l.feature && l.feature.properties;
+                        if (p && p.iso3 === 'USA') hit = p; });
+                    const pt = window.map.latLngToContainerPoint([hit.label_lat, hit.label_lon]);
+                    return [pt.x, pt.y]; }""")
+                box = handle.bounding_box()
+                t1 = time.perf_counter()
+                pg.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
+                pg.locator(".pm-snippet mark").first.wait_for(timeout=300_000)
+                click = time.perf_counter() - t1
+                fill = "() => { let f = null; window.map.eachLayer(l => { const p = l.feature && " \
+                       "l.feature.properties; if (p && p.iso3 === 'GBR' && l.options) " \
+                       "f = l.options.fillColor; }); return f; }"
+                t2 = time.perf_counter()
+                pg.get_by_text("Only its main country").click()
+                pg.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')",
+                                     timeout=300_000)
+                pg.wait_for_timeout(100)
+                pg.locator(".pm-snippet mark").first.wait_for(timeout=300_000)
+                refilter = time.perf_counter() - t2
+                inner.evaluate(fill)
+                label = "cold" if run == 0 else "warm"
+                print(f"run {run + 1} ({label} cache): first map {first_map:.2f} s, "
+                      f"click to snippets {click:.2f} s, filter change to re-shaded {refilter:.2f} s")
+                ctx.close()
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--articles", type=int, default=100_000)
+    ap.add_argument("--db", type=Path, default=None, help="reuse or build this database")
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+    if not SOURCE.exists():
+        print(f"skipped: {SOURCE} is absent (evaluation data lives in ../shared)")
+        return
+    if not Path(CHROMIUM).exists():
+        print(f"skipped: {CHROMIUM} is missing (apt-get install chromium)")
+        return
+    db = args.db or Path(tempfile.mkdtemp(prefix="pressmap-bench-")) / f"synthetic-{args.articles}.db"
+    if not db.exists():
+        build_db(db, args.articles)
+    n = sqlite3.connect(db).execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+    print(f"database {db}: {n:,} articles (synthetic)")
+    measure(db, args.runs)
+
+
+if __name__ == "__main__":
+    main()
