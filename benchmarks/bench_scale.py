@@ -6,10 +6,12 @@ The corpora are ../shared/bench/reuters21578.jsonl (18,398 stories) replicated t
 ``benchmarks/out/`` (gitignored) with the databases. Figures are printed and saved as
 ``benchmarks/out/scale-N.json``; ``--plot`` draws ``benchmarks/scale.png`` from them.
 
+    python benchmarks/bench_scale.py                                # = --analyse --sizes 10000
     python benchmarks/bench_scale.py --sizes 10000 100000          # ingest + queries per size
     python benchmarks/bench_scale.py --sizes 1000000 --keep-db      # the long one
     python benchmarks/bench_scale.py --analyse                      # analysis alone, 1 and all cores
     python benchmarks/bench_scale.py --queries-only DB              # query latency of a database
+    python benchmarks/bench_scale.py --requery 10000 100000          # queries again, kept DBs
     python benchmarks/bench_scale.py --plot
 
 Not a test: nothing is asserted. Skips with a message when ../shared is absent.
@@ -92,7 +94,34 @@ def analyse(limit: int | None = None) -> dict:
                         "all_cores_MB_s": round(mb / dt, 2)})
         out[name] = row
         print(f"analyse {name}: {row}", flush=True)
+    out["writer"] = writer()
+    print(f"writer alone: {out['writer']}", flush=True)
     return out
+
+
+def writer(n: int = 18000) -> dict:
+    """Articles/s of the single writer alone (results analysed beforehand, stored by
+    ``Store.put_rows`` in transactions of 500, as ingest does), into a fresh file."""
+    import tempfile
+
+    from pressmap.ingest import BATCH, analyze_chunk
+    from pressmap.readers import iter_articles
+    from pressmap.store import Store, content_hash
+
+    arts = [a for a in iter_articles([str(make_corpus.SOURCE)]) if hasattr(a, "text")][:n]
+    rows = analyze_chunk([(a, "") for a in arts])
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=OUT) as d:
+        s = Store(Path(d) / "w.db")
+        t = time.perf_counter()
+        for i in range(0, len(arts), BATCH):
+            with s.conn:
+                s.conn.execute("BEGIN IMMEDIATE")
+                for a, r in zip(arts[i:i + BATCH], rows[i:i + BATCH], strict=True):
+                    s.put_rows(a, r, hash_=content_hash(a))
+        dt = time.perf_counter() - t
+        s.close()
+    return {"articles": len(arts), "articles_s": round(len(arts) / dt)}
 
 
 # -- ingest -----------------------------------------------------------------------------------
@@ -157,6 +186,7 @@ def query_plan(conn) -> list[tuple[str, object]]:
         ("map: kinds name+demonym", lambda: q.country_counts(conn, F(kinds=("name", "demonym")))),
         ("map: min 2 mentions", lambda: q.country_counts(conn, F(min_mentions=2))),
         ("map: search 'coffee'", lambda: q.country_counts(conn, F(search="coffee"))),
+        ("map: search 'said' (most articles)", lambda: q.country_counts(conn, F(search="said"))),
         ("map: year+sources+kinds+min2", lambda: q.country_counts(conn, F(
             date_from="2021-01-01", date_to="2021-12-31", sources=tuple(srcs),
             kinds=("name", "capital"), min_mentions=2))),
@@ -313,7 +343,12 @@ def main() -> None:
     ap.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--queries-only", type=Path)
     ap.add_argument("--plot", action="store_true")
+    ap.add_argument("--requery", type=int, nargs="*", default=[],
+                    help="measure the queries again on the kept databases of these sizes")
     args = ap.parse_args()
+    if not (args.sizes or args.analyse or args.serve or args.queries_only or args.plot
+            or args.requery):  # `make bench`: the quick part
+        args.analyse, args.sizes = True, [10000]
     if args.serve:
         res = serve(args.serve)
         print(json.dumps(res))
@@ -331,6 +366,13 @@ def main() -> None:
         (OUT / "analyse.json").write_text(json.dumps({"machine": machine(), **res}, indent=1))
     for n in args.sizes:
         run_size(n, args.jobs, args.keep_db)
+    for n in args.requery:
+        path = OUT / f"scale-{n}.json"
+        res = json.loads(path.read_text())
+        res["db"] = db_size(OUT / f"scale-{n}.db")
+        res["queries"] = queries(OUT / f"scale-{n}.db")
+        res["queries_machine"] = machine()
+        path.write_text(json.dumps(res, indent=1))
     if args.plot:
         plot()
 

@@ -103,6 +103,25 @@ class DB:
 # ---------------------------------------------------------------------------- sidebar
 
 
+def country_picker(names: dict[str, str]) -> str | None:
+    """The selected country: a sidebar picker, kept in the URL as ``?country=AZE`` (by hand: a
+    bound selectbox would put the label there). A map click arrives as ``pending_country``."""
+    if "pending_country" in st.session_state:
+        st.session_state["country"] = st.session_state.pop("pending_country")
+    elif "country" not in st.session_state:  # a new session: take the country from the URL
+        wanted = st.query_params.get("country", "").upper()
+        st.session_state["country"] = wanted if wanted in names else None
+    options = sorted(names, key=lambda k: names[k])
+    current = st.sidebar.selectbox("Country", options, key="country",
+                                   format_func=lambda k: f"{names.get(k, k)} ({k})",
+                                   placeholder="Click a country on the map, or pick one here")
+    if current:
+        st.query_params["country"] = current
+    else:
+        st.query_params.pop("country", None)
+    return current
+
+
 def sidebar(db: DB) -> tuple[queries.Filters, str, str, bool]:
     sb = st.sidebar
     sb.header("Filters")
@@ -194,8 +213,10 @@ def country_panel(db: DB, iso3: str, name: str, f: queries.Filters, counts: dict
     total = counts.get(iso3, {})
     n = total.get("articles", 0)
     rank = f"rank **{order.index(iso3) + 1}** of {len(order)}" if iso3 in order else "not ranked"
-    st.markdown(f"<div class='pm-figures'>\n\n**{n:,}** articles · **{total.get('mentions', 0):,}**"
-                f" mentions · **{pct(100 * n / max(n_articles, 1))}** of matching articles · "
+    m = total.get("mentions", 0)
+    st.markdown(f"<div class='pm-figures'>\n\n**{n:,}** article{'s' if n != 1 else ''} · "
+                f"**{m:,}** mention{'s' if m != 1 else ''} · "
+                f"**{pct(100 * n / max(n_articles, 1))}** of matching articles · "
                 f"{rank}\n\n</div>", unsafe_allow_html=True)
     if not n:
         st.info("No article in the current filters mentions this country.")
@@ -245,11 +266,8 @@ def map_tab(db: DB, f, shade, method, lines, fc, names, counts, n_articles) -> N
     classes = classify(values, method=method)
     order = sorted(counts, key=lambda k: (-values[k], k))
     left, right = st.columns([3, 2])
+    selected = st.session_state.get("country")
     with left:
-        if "country" not in st.session_state:  # a new session: take the country from the URL
-            wanted = st.query_params.get("country", "").upper()
-            st.session_state["country"] = wanted if wanted in names else None
-        selected = st.session_state.get("country")
         pairs = db.co_mentions(f, limit=15) if lines else None
         layer = country_layer(fc, classes, counts, selected=selected, shares=shares, pairs=pairs)
         out = st_folium(base_map(), feature_group_to_add=layer, height=520,
@@ -261,24 +279,17 @@ def map_tab(db: DB, f, shade, method, lines, fc, names, counts, n_articles) -> N
         if click[0] and click != st.session_state.get("last_click"):
             st.session_state["last_click"] = click
             if click[0] in names and click[0] != selected:
-                st.session_state["country"] = click[0]
+                st.session_state["pending_country"] = click[0]  # the picker is already drawn
                 st.rerun()
         legend(classes, SHADE_BY[shade])
     with right:
-        options = sorted(names, key=lambda k: names[k])
-        current = st.selectbox("Country", options, index=None, key="country",
-                               format_func=lambda k: f"{names.get(k, k)} ({k})",
-                               placeholder="Click a country on the map, or pick one here")
-        if current:  # kept in the URL by hand: ?country=AZE (a bound selectbox would use the label)
-            st.query_params["country"] = current
-        else:
-            st.query_params.pop("country", None)
+        current = selected
         if current:
             country_panel(db, current, names.get(current, current), f, counts, order,
                           n_articles, names)
         else:
-            st.info("Click a country on the map, or pick one above, to see the sentences that "
-                    "mention it.")
+            st.info("Click a country on the map, or pick one in the sidebar, to see the sentences"
+                    " that mention it.")
 
 
 def overview_tab(db: DB, f, shade, counts, n_articles, names, stats) -> None:
@@ -330,18 +341,18 @@ def add_export_tab(db: DB, f, shade, method, fc, names, counts, n_articles) -> N
     rows = list(counts.values())
     c1, c2, c3 = st.columns(3)
     c1.download_button("Country counts (CSV)", export.counts_csv(rows, names, n_articles),
-                       file_name="pressmap-countries.csv", mime="text/csv", key="dl_counts")
+                       file_name="pressmap-countries.csv", mime="text/csv", key="dl_counts", on_click="ignore")
     c2.download_button(
         "Shaded countries (GeoJSON)",
         lambda: export.shaded_geojson(fc, classify(values, method=method), counts, values,
                                       value_name=shade),
-        file_name="pressmap-countries.geojson", mime="application/geo+json", key="dl_geojson")
+        file_name="pressmap-countries.geojson", mime="application/geo+json", key="dl_geojson", on_click="ignore")
     selected = st.session_state.get("country")
     c3.download_button(
         f"Mentions with snippets (CSV{', ' + names.get(selected, selected) if selected else ''})",
         lambda: export.mentions_csv(db.mention_rows(f, selected), names),
         file_name=f"pressmap-mentions{'-' + selected if selected else ''}.csv", mime="text/csv",
-        key="dl_mentions")
+        key="dl_mentions", on_click="ignore")
 
     st.subheader("Add articles")
     n = st.session_state.setdefault("upload_round", 0)
@@ -361,7 +372,8 @@ def add_export_tab(db: DB, f, shade, method, fc, names, counts, n_articles) -> N
     results = st.session_state.get("ingest_results")
     if results:
         added = sum(r["new"] + r["updated"] for r in results)
-        st.success(f"{added} articles added or updated; the map shows them.")
+        st.success(f"{added} article{'s' if added != 1 else ''} added or updated; the map shows"
+                   " them.")
         lines = "".join(
             f"<li><code>{inert(r['input'])}</code>: <b>{inert(r['result'])}</b>"
             f" ({r['new']} new, {r['updated']} updated, {r['unchanged']} unchanged,"
@@ -422,9 +434,10 @@ def main() -> None:
         st.error(f"No database at {path}. Run `pressmap ingest articles/ --db {path}` first.")
         return
     db = DB(path)
-    f, shade, method, lines = sidebar(db)
     fc = countries()
     names = country_names(fc)
+    country_picker(names)
+    f, shade, method, lines = sidebar(db)
     counts = {r["iso3"]: r for r in db.country_counts(f)}
     n_articles = db.matching_articles(f)
     stats = db.stats()
@@ -434,8 +447,9 @@ def main() -> None:
                f"{len(counts)} countries in view")
     tab_map, tab_overview, tab_add = st.tabs(TABS, key="tab", on_change="rerun",
                                              bind="query-params")
-    with tab_map:  # always drawn, so the map keeps its pan and zoom across tabs
-        map_tab(db, f, shade, method, lines, fc, names, counts, n_articles)
+    if tab_map.open:  # a map drawn in a hidden tab has no size, so Leaflet mis-draws it
+        with tab_map:
+            map_tab(db, f, shade, method, lines, fc, names, counts, n_articles)
     if tab_overview.open:
         with tab_overview:
             overview_tab(db, f, shade, counts, n_articles, names, stats)

@@ -166,6 +166,8 @@ def build() -> dict:
             iso3 = a2_to_a3.get(code)
             if iso3 and _plain_name(name):
                 rows.add(lang, name, iso3, "name")
+                if lang == "de" and name[-1] not in "sxz" and " " not in name:
+                    rows.add(lang, name + "s", iso3, "name")  # genitive: Deutschlands
 
     for section, kind in (
         ("names", "name"),
@@ -177,6 +179,9 @@ def build() -> dict:
         for surface, iso3 in add[section].items():
             rows.override("en", surface, kind)
             rows.add("en", surface, iso3, kind)
+    for key, iso3 in add["other_languages"].items():
+        lang, _, surface = key.partition(":")
+        rows.add(lang, surface, iso3, "name")
     for surface, iso3 in add["places"].items():
         rows.add("en", surface, iso3, "place", 0, "r")  # "r": curated region, counts alone
     for phrase in add["stop"]["phrases"]:
@@ -199,6 +204,7 @@ def build() -> dict:
     for name, iso3 in capitals.items():
         rows.add("en", name, iso3, "capital", 10**6)
     us_town_names = set(add["us_towns"]["names"])
+    us_state_names = {st["name"] for st in gc.get_us_states().values()}
     common = set(add["common_words"]["words"])
     for city in gc.get_cities().values():
         iso3 = a2_to_a3.get(city["countrycode"])
@@ -212,6 +218,8 @@ def build() -> dict:
             # Small towns named like common words ("Union", "Independence") are left out.
             if name in common and name not in us_town_names:
                 continue
+            if name in us_state_names:
+                continue  # the state is what the name means ("Washington" the town is rare)
             rows.add("en", name, "USA", "place", pop, "u" if name in us_town_names else "t")
             continue
         if pop < cfg["min_population"]:

@@ -1,9 +1,9 @@
 """The ``pressmap`` command line: a thin Click layer over the Python API.
 
-    pressmap analyze articles/ --format tsv
-    pressmap ingest articles/ --db pressmap.db
-    pressmap countries --format csv
-    pressmap dashboard --port 8501
+pressmap analyze articles/ --format tsv
+pressmap ingest articles/ --db pressmap.db
+pressmap countries --format csv
+pressmap dashboard --port 8501
 """
 
 from __future__ import annotations
@@ -36,6 +36,52 @@ def _err(msg: str) -> None:
     click.echo(msg, err=True)
 
 
+def _shown(s: str) -> str:
+    """``s`` with control and format characters escaped, so a hostile file name stays on one line
+    and cannot drive the terminal (``"a\\nb"`` is shown as ``a\\nb``)."""
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in s)
+
+
+def _db_fail(path: str, exc: BaseException) -> None:
+    """Say in one line why the database cannot be used, then exit 1 (never a traceback)."""
+    from pressmap.readers import one_line
+
+    why = one_line(str(exc) or type(exc).__name__)
+    if why == "file is not a database":
+        why = "not an SQLite database; the file was left untouched"
+    elif why == "unable to open database file":
+        why = (
+            "cannot open or create the file (does its folder exist, and may this user write there?)"
+        )
+    elif why == "database disk image is malformed":
+        why = (
+            "the file is damaged (SQLite: database disk image is malformed); restore a copy or"
+            " ingest into a new file"
+        )
+    elif why.startswith(("no such column", "no such table", "table ")):
+        why = f"not a pressmap database (another program's SQLite file?): {why}; left as it was"
+    _err(f"error: {path}: {why}")
+    raise SystemExit(1)
+
+
+def _open_store(path: str):
+    """``Store(path)``, or a one-line error and exit 1 when the file is not a usable database
+    (a folder, random bytes, another program's SQLite file, a newer schema, no permission).
+    A busy database is left to the caller's own handling."""
+    import sqlite3
+
+    from pressmap.store import Store
+
+    try:
+        return Store(path)
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise
+        _db_fail(path, exc)
+    except (sqlite3.DatabaseError, OSError, RuntimeError) as exc:
+        _db_fail(path, exc)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="pressmap")
 def main() -> None:
@@ -44,12 +90,25 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "tsv"]), default="jsonl",
-              show_default=True, help="Output format.")
-@click.option("--kinds", default=None,
-              help="Comma-separated mention kinds to count (name,abbreviation,demonym,capital,place,institution).")
-@click.option("--overrides", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="TOML file of extra aliases and exclusions.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "jsonl", "tsv"]),
+    default="jsonl",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--kinds",
+    default=None,
+    help="Comma-separated mention kinds to count (name,abbreviation,demonym,capital,place,institution).",
+)
+@click.option(
+    "--overrides",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="TOML file of extra aliases and exclusions.",
+)
 def analyze(paths: tuple[str, ...], fmt: str, kinds: str | None, overrides: str | None) -> None:
     """Read articles under PATHS and print the countries each refers to (no database)."""
     from pressmap.analysis import analyze_article, to_record
@@ -64,9 +123,17 @@ def analyze(paths: tuple[str, ...], fmt: str, kinds: str | None, overrides: str 
     for item in iter_articles(list(paths)):
         if isinstance(item, ReadError):
             failed += 1
-            _err(f"skipped {item.path}: {item.reason}")
+            _err(f"skipped {_shown(item.path)}: {_shown(item.reason)}")
             continue
-        result = analyze_article(item, detector)
+        try:
+            result = analyze_article(item, detector)
+        except Exception as exc:  # noqa: BLE001 - a detector bug must not end the batch
+            failed += 1
+            _err(
+                f"failed {_shown(item.path or item.id)}: analysis failed: {type(exc).__name__}: "
+                + " ".join(str(exc).split())[:200]
+            )
+            continue
         done += 1
         if fmt == "tsv":
             pairs = " ".join(f"{c.iso3}:{c.count}" for c in result.countries)
@@ -98,8 +165,10 @@ def _detector(kinds: str | None, overrides: str | None):
         chosen = tuple(k.strip() for k in kinds.split(",") if k.strip())
         bad = [k for k in chosen if k not in KINDS]
         if bad:
-            raise click.BadParameter(f"unknown kind(s) {', '.join(bad)}; choose from {', '.join(KINDS)}",
-                                     param_hint="--kinds")
+            raise click.BadParameter(
+                f"unknown kind(s) {', '.join(bad)}; choose from {', '.join(KINDS)}",
+                param_hint="--kinds",
+            )
     return Detector(kinds=chosen, overrides=Path(overrides) if overrides else None)
 
 
@@ -108,17 +177,37 @@ def _detector(kinds: str | None, overrides: str | None):
 @DB_OPTION
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Analysing processes (default: every core).")
-@click.option("--scheduler", default=None, metavar="ADDRESS",
-              help="Analyse on a Dask cluster (e.g. tcp://host:8786), write Parquet, then load it.")
-@click.option("--parquet", "parquet_dir", type=click.Path(file_okay=False), default=None,
-              help="With --scheduler: keep the Parquet output (articles/, mentions/) in this folder.")
-def ingest(paths: tuple[str, ...], db: str | None, quiet: bool, as_json: bool, jobs: int | None,
-           scheduler: str | None, parquet_dir: str | None) -> None:
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Analysing processes (default: every core).",
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="ADDRESS",
+    help="Analyse on a Dask cluster (e.g. tcp://host:8786), write Parquet, then load it.",
+)
+@click.option(
+    "--parquet",
+    "parquet_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="With --scheduler: keep the Parquet output (articles/, mentions/) in this folder.",
+)
+def ingest(
+    paths: tuple[str, ...],
+    db: str | None,
+    quiet: bool,
+    as_json: bool,
+    jobs: int | None,
+    scheduler: str | None,
+    parquet_dir: str | None,
+) -> None:
     """Add the articles under PATHS to the database (unchanged ones are skipped)."""
     from pressmap.ingest import ingest as run_ingest
-    from pressmap.store import Store
 
     counter = {"n": 0}
     show = not quiet and sys.stderr.isatty()
@@ -131,24 +220,31 @@ def ingest(paths: tuple[str, ...], db: str | None, quiet: bool, as_json: bool, j
     import sqlite3
 
     try:
-        with Store(_db(db)) as store:
+        with _open_store(_db(db)) as store:
             if scheduler:
                 from pressmap.distributed import ingest_distributed
 
-                summary = ingest_distributed(list(paths), store, scheduler=scheduler,
-                                             parquet_dir=parquet_dir, on_item=progress)
+                summary = ingest_distributed(
+                    list(paths),
+                    store,
+                    scheduler=scheduler,
+                    parquet_dir=parquet_dir,
+                    on_item=progress,
+                )
             else:
                 summary = run_ingest(list(paths), store, on_item=progress, jobs=jobs)
-    except sqlite3.OperationalError as exc:
+    except sqlite3.DatabaseError as exc:
         if "locked" not in str(exc) and "busy" not in str(exc):
-            raise
-        _err(f"{_db(db)}: another process is writing to this database and held it for more than"
-             " 30 s; what was stored so far is kept: run the ingest again when it is done")
+            _db_fail(_db(db), exc)
+        _err(
+            f"{_db(db)}: another process is writing to this database and held it for more than"
+            " 30 s; what was stored so far is kept: run the ingest again when it is done"
+        )
         raise SystemExit(1) from exc
     if show:
         click.echo("\r", err=True, nl=False)
     for e in summary.failed:
-        _err(f"failed {e.path}: {e.reason}")
+        _err(f"failed {_shown(e.path)}: {_shown(e.reason)}")
     if as_json:
         click.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
     else:
@@ -157,13 +253,14 @@ def ingest(paths: tuple[str, ...], db: str | None, quiet: bool, as_json: bool, j
 
 @main.command()
 @DB_OPTION
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
+)
 def countries(db: str | None, fmt: str) -> None:
     """Per country: articles mentioning it and total mentions."""
     from pressmap.queries import country_counts
-    from pressmap.store import Store
 
-    with Store(_db(db)) as store:
+    with _open_store(_db(db)) as store:
         rows = country_counts(store.conn)
         from pressmap.gazetteer import load_gazetteer
 
@@ -173,21 +270,23 @@ def countries(db: str | None, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False))
         return
-    w = csv.DictWriter(sys.stdout, fieldnames=["iso3", "name", "articles", "mentions"],
-                       lineterminator="\n")
+    w = csv.DictWriter(
+        sys.stdout, fieldnames=["iso3", "name", "articles", "mentions"], lineterminator="\n"
+    )
     w.writeheader()
     w.writerows(rows)
 
 
 @main.command()
 @DB_OPTION
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 def stats(db: str | None, fmt: str) -> None:
     """Corpus figures: articles, mentions, countries, sources, date span."""
     from pressmap.queries import stats as corpus_stats
-    from pressmap.store import Store
 
-    with Store(_db(db)) as store:
+    with _open_store(_db(db)) as store:
         s = corpus_stats(store.conn)
     if fmt == "json":
         click.echo(json.dumps(s))
@@ -202,11 +301,29 @@ DASHBOARD_APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
 def dashboard_command(db: str, port: int, host: str = "localhost") -> list[str]:
     """The ``streamlit run`` command line that serves the dashboard on ``db``."""
     return [
-        sys.executable, "-m", "streamlit", "run", str(DASHBOARD_APP),
-        "--server.port", str(port), "--server.address", host, "--server.headless", "true",
-        "--server.enableStaticServing", "true", "--browser.gatherUsageStats", "false",
-        "--global.developmentMode", "false", "--theme.base", "light",
-        "--client.toolbarMode", "viewer",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(DASHBOARD_APP),
+        "--server.port",
+        str(port),
+        "--server.address",
+        host,
+        "--server.headless",
+        "true",
+        "--server.enableStaticServing",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--global.developmentMode",
+        "false",
+        "--theme.base",
+        "light",
+        "--client.toolbarMode",
+        "viewer",
+        "--server.maxUploadSize",  # MB per uploaded file (dashboard/uploads.py: MAX_FILE_MB)
+        "50",
     ]
 
 

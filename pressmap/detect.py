@@ -56,8 +56,10 @@ _THING_NEXT = frozenset(
     "restaurant restaurants food foods cuisine dish dishes cooking takeaway encephalitis flu "
     "influenza measles goose geese fruit bat bats mastiff shepherd terrier bulldog poodle "
     "setter pointer spaniel cocker cockroach cockroaches ivy lettuce dressing heritage ancestry "
-    "descent pub pubs sausage sausages festival grill bakery".split()
+    "descent pub pubs sausage sausages festival grill bakery songs song music dance dancing "
+    "folk immersion whiskey stew".split()
 )
+_DISEASE_NEXT = frozenset("flu influenza measles encephalitis fever".split())
 # A capitalised run after a name or demonym that ends in one of these names an institution of
 # that country ("Philippine Department of Agriculture"): kind "institution".
 _STATE_BODY = frozenset(
@@ -70,9 +72,9 @@ _ORG_SUFFIX = frozenset(
     "Airways Express Foundation Institute Academy College University School League Club Church "
     "Martyrs Grill Restaurant Pub Mortgage Insurance Apartments Oaks Service Services Act Party "
     "Orchard Eagle Motors Press Times Post Herald Tribune Journal Network Channel Open Cup "
-    "Federation Union Chamber Center Centre Council Festival".split()
+    "Federation Union Chamber Center Centre Council Festival Farms Farm Telecom".split()
 )
-_CAP_RUN = re.compile(r"(?:[ \-](?:[A-Z][\w'’&.]*|of|and|for|the|&)){1,5}")
+_CAP_RUN = re.compile(r"(?:[ \-](?:[A-Z][\w'’&.]*|of|and|for|the|&)){1,7}")
 # Words that start a longer place name around a country or city name ("St. Paris").
 _NAME_PREFIX = frozenset(
     "St. St Ste. Saint Sainte San Santa Fort Ft. Mount Mt. Port Lake Little Old "
@@ -129,6 +131,9 @@ _AP_STATES = (
     "Mich. Minn. Miss. Mo. Mont. Neb. Nebr. Nev. N.H. N.J. N.M. N.Y. N.C. N.D. Okla. Ore. Pa. "
     "R.I. S.C. S.D. Tenn. Tex. Vt. Va. Wash. W.Va. Wis. Wyo."
 ).split()
+_ORG_OF = re.compile(r"\b[A-Z][a-z]+(?:ers|ts|ns) of (?:the )?\Z")
+_ADDRESS_COMMA = re.compile(r"\b(?:St|Ave|Rd|Blvd|Dr|Ln|Hwy|Street|Avenue|Road)\.?, \Z")
+_UNIVERSITY_OF = re.compile(r"[Uu]niversit(?:y|ies) of \Z")
 _DATELINE = re.compile(r"\s*(?:,|\(|—|–|-\s)")
 _PREPOSITIONS = frozenset("of in to from into at across throughout near".split())
 _TOKEN = re.compile(r"[\w.\-'’]+")
@@ -157,15 +162,18 @@ class _Compiled:
     rx: re.Pattern[str]
     table: dict[str, list[Entry]]
     lang_only: dict[str, frozenset[str]]
-    fast: frozenset[str]  # surfaces whose only reading needs no context check
+    fast: dict[str, Entry]  # surface -> its reading wherever the context is plain
     stop: frozenset[str]  # phrases that name no country: matched only to swallow their words
 
 
 _LATIN_LANGS = ("fr", "de", "es", "pt", "it")
 
 
-_COUNTY = re.compile(r"(?<![\w])[A-Z][a-z]+(?: [A-Z][a-z]+)? (?:County|Parish)(?![\w])")
+_COUNTY = re.compile(
+    r"(?<![\w])(?:Mc|Mac|De|La|Le)?[A-Z][a-z]+(?: [A-Z][a-z]+)? (?:County|Parish|Township|Twp\.)(?![\w])"
+)
 _TOWN_BEFORE = re.compile(r"(?:[A-Z][A-Za-z'’.\-]+ ){0,2}[A-Z][A-Za-z'’.\-]+\Z")
+_US_STANDALONE = 300_000  # US cities this big count alone (local news rarely says "USA")
 _HEAD = 300  # all-caps forms are looked for in the headline and dateline only
 _CAPS_RUN = re.compile(r"[A-Z]{4}")
 
@@ -243,6 +251,52 @@ def _drop_overlaps(hits: list[_Hit]) -> list[_Hit]:
             continue
         out.append(h)
     return out
+
+
+_NEXT_LOWER = re.compile(r" ([a-z]+)")
+_DEMONYM_NEXT_BLOCK = (
+    _LANGUAGE_NEXT | _THING_NEXT | _SPEECH_NEXT | _TOWN_USE_NEXT | frozenset(("and", "or"))
+)
+_DEMONYM_PREV_BLOCK = _LANGUAGE_PREV | frozenset(("in", "into", "from", "and", "or"))
+
+
+def _plain_context(text: str, s: int, e: int, kind: str, town: bool = False) -> bool:
+    """True when nothing around a hit calls for the context checks of ``_filter``.
+
+    Abbreviations: no "$" after. Others: no capitalised word right after or before (an
+    organisation, a person), no name prefix ("St."). Demonyms: a lower-case word after that is
+    no language, thing or person cue. ``town``: no sign of a US town's use ("a Lebanon man",
+    "City of Paris", "Paris, Texas").
+    """
+    nxt = text[e : e + 2]
+    if nxt[:1] == "$" or nxt == "-$":
+        return False
+    if kind == "abbreviation":
+        return True
+    if nxt[:1] in " -" and nxt[1:].isupper():
+        return False
+    if town and (nxt[:1] == "," or text[max(0, s - 8) : s] in ("City of ", "town of ", "Town of ")):
+        return False
+    if s:
+        if text[s - 1] != " ":
+            if text[s - 1] not in "\n(\"'“‘":
+                return False
+        else:
+            j = text.rfind(" ", max(0, s - 30), s - 1)
+            prev = text[j + 1 : s - 1]
+            if prev[:1].isupper() and prev not in _PRE_OK:
+                return False
+            if kind == "demonym" and prev in _DEMONYM_PREV_BLOCK:
+                return False
+    if kind == "demonym" or town:
+        m = _NEXT_LOWER.match(text, e)
+        if m is None:
+            # Punctuation after: fine, except "-speaking" and the like.
+            return kind != "demonym" or text[e : e + 1] not in ("-", " ")
+        word = m.group(1)
+        if word in (_DEMONYM_NEXT_BLOCK if kind == "demonym" else _TOWN_USE_NEXT):
+            return False
+    return True
 
 
 def _hides_a_name(phrase: str, table: dict[str, list[Entry]]) -> bool:
@@ -379,19 +433,30 @@ class Detector:
         ]
         rx = re.compile("(?:" + _trie_pattern(main) + r")(?![\w])")
         g = self.g
-        fast = frozenset(
+        fast: dict[str, Entry] = {}
+        for w, rs in table.items():
+            r = rs[0]
+            if not r.iso3 or w in g.weak or w in g.person_names or "o" in r.flags:
+                continue
+            if len(rs) > 1:
+                # A country's name that is also a US town's: the town only where used like one.
+                if r.kind == "name" and all(
+                    x.iso3 == "USA" and x.kind == "place" and {"u", "t"} & set(x.flags)
+                    for x in rs[1:]
+                ):
+                    fast[w] = r
+                continue
+            if (
+                r.kind in ("name", "capital", "institution")
+                or (r.kind == "abbreviation" and w != "US")
+                or (r.kind == "demonym" and not w.startswith("Indian"))
+                or (r.kind == "place" and ({"r", "s"} & set(r.flags)))
+            ):
+                fast[w] = r
+        stop = frozenset(
             w
             for w, rs in table.items()
-            if len(rs) == 1
-            and rs[0].kind in ("name", "capital", "institution")
-            and rs[0].iso3
-            and w not in g.weak
-            and w not in g.person_names
-            and "o" not in rs[0].flags
-        )
-        stop = frozenset(
-            w for w, rs in table.items() if any(r.kind == "stop" for r in rs)
-            and not any("o" in r.flags and r.iso3 for r in rs)
+            if any(r.kind == "stop" for r in rs) and not any("o" in r.flags and r.iso3 for r in rs)
         )
         self._main = _Compiled(
             rx, table, {k: frozenset(v) for k, v in lang_only.items()}, fast, stop
@@ -455,8 +520,11 @@ class Detector:
             surface = m.group()
             if surface in stop or (surface in lang_only and lang not in lang_only[surface]):
                 continue
-            f = surface in fast and not (text[e : e + 1] in " -" and text[e + 1 : e + 2].isupper())
-            hits.append(_Hit(s, e, surface, table[surface], f))
+            r = fast.get(surface)
+            if r is not None and _plain_context(text, s, e, r.kind, len(table[surface]) > 1):
+                hits.append(_Hit(s, e, surface, [r], True))
+            else:
+                hits.append(_Hit(s, e, surface, table[surface]))
         extra = self._extra(lang)
         if extra is not None:
             xrx, xtable = extra
@@ -470,7 +538,7 @@ class Detector:
                             break
                 if readings:
                     hits.append(_Hit(m.start(), m.end(), surface, readings))
-        if " County" in text or " Parish" in text:
+        if " County" in text or " Parish" in text or " Township" in text or " Twp." in text:
             for m in _COUNTY.finditer(text):
                 hits.append(
                     _Hit(m.start(), m.end(), m.group(), [Entry(m.group(), "USA", "place", 0, "c")])
@@ -479,7 +547,14 @@ class Detector:
             # "Pineville, La.", "CHARLESTON, W.Va.": any town before a US state is in the USA.
             for m in self._us_after.finditer(text):
                 t = _TOWN_BEFORE.search(text, max(0, m.start() - 40), m.start())
-                if t and not (t.start() and text[t.start() - 1].isalnum()):
+                if (
+                    t
+                    and not (t.start() and text[t.start() - 1].isalnum())
+                    and not any(
+                        r.kind in ("name", "demonym", "abbreviation") and r.iso3 != "USA"
+                        for r in table.get(t.group().split()[-1], ())
+                    )
+                ):
                     e = Entry(t.group(), "USA", "place", 0, "p")
                     hit = _Hit(t.start(), t.end(), t.group(), [e])
                     hit.notes.add("us-pattern")
@@ -525,9 +600,13 @@ class Detector:
             after = text[e : e + 1]
             if h.surface.isupper() and h.readings[0].surface != h.surface:
                 # All-caps form of a name: only in datelines and all-caps headlines.
-                if not _DATELINE.match(text, e) and _has_lower(text, s, e):
+                if not _DATELINE.match(text, e) and not _caps_line(text, s, e):
                     h.readings = []
                     continue
+                if any(r.kind == "name" for r in h.readings) and any(
+                    "u" in r.flags or "t" in r.flags for r in h.readings
+                ):
+                    h.notes.add("town-use")  # "LEBANON (AP) -": datelines name towns
             prev_word, prev_gap = _prev_word(text, s)
             next_word, next_gap = _next_word(text, e)
             keep = []
@@ -538,6 +617,10 @@ class Detector:
                     if h.surface.isupper() and len(h.surface) <= 3 and not _has_lower(text, s, e):
                         if prev_word.upper() in _US_PRONOUN_PREV:
                             continue
+                if r.kind == "name" and _ORG_OF.search(text, max(0, s - 30), s):
+                    continue  # "Future Farmers of America", "Boy Scouts of America"
+                if r.kind in ("name", "demonym") and next_word.lower() in _DISEASE_NEXT:
+                    continue  # "Hong Kong flu", "Japanese encephalitis": a disease
                 if r.kind in ("name", "demonym") and next_word[:1].isupper() and "o" not in r.flags:
                     org = _org_after(text, e)
                     if org == "org":
@@ -565,8 +648,17 @@ class Detector:
             h.readings = keep
             if not keep:
                 continue
+            if _UNIVERSITY_OF.search(text, max(0, s - 20), s) and any("s" in r.flags for r in keep):
+                keep = h.readings = [r for r in keep if "s" in r.flags]  # University of Georgia
             # "City, State" (Paris, Texas; Lebanon, Ohio): a US place.
-            if after == "," and self._us_after.match(text, e):
+            if (
+                after == ","
+                and self._us_after.match(text, e)
+                and (
+                    not any(r.kind in ("name", "demonym", "abbreviation") for r in keep)
+                    or any(r.iso3 == "USA" and {"u", "t"} & set(r.flags) for r in keep)
+                )
+            ):
                 h.readings = [Entry(h.surface, "USA", "place", 0, "p")]
                 h.notes.add("us-pattern")
                 continue
@@ -591,8 +683,18 @@ class Detector:
                 next_word.lower() in _TOWN_USE_NEXT
                 and not next_gap == ""
                 or text[max(0, s - 8) : s] in ("City of ", "town of ", "Town of ")
+                or _ADDRESS_COMMA.search(text, max(0, s - 12), s)
             ) and any("u" in r.flags or "t" in r.flags for r in keep):
                 h.notes.add("town-use")
+        # One sense per article: a name once used like a US town's is that town throughout.
+        town_used = {h.surface.lower() for h in hits if "town-use" in h.notes}
+        if town_used and self._main is not None:
+            for h in hits:
+                if h.fast and h.surface.lower() in town_used:
+                    h.fast = False
+                    h.chosen = None
+                    h.readings = self._main.table.get(h.surface, h.readings)
+                    h.notes.add("town-use")
         # A name once used for a person stays a person in the article, unless a preposition
         # in front ("in Jordan") shows a place.
         if persons:
@@ -602,6 +704,7 @@ class Detector:
                     if pw.lower() not in _PREPOSITIONS:
                         h.readings = []
                         h.chosen = None
+                        h.fast = False
 
     def _resolve(self, text: str, hits: list[_Hit]) -> None:
         """Pick one reading per hit, using what the rest of the article says."""
@@ -612,7 +715,12 @@ class Detector:
                 continue
             if len(h.readings) == 1:
                 r = h.readings[0]
-                if r.kind in _ANCHOR_KINDS and r.iso3 and r.surface not in g.weak:
+                if (
+                    r.kind in _ANCHOR_KINDS
+                    and r.iso3
+                    and r.surface not in g.weak
+                    and not h.surface.startswith("Indian")
+                ):
                     h.chosen = r  # fast path: one unambiguous country-level reading
                     continue
             if h.readings:
@@ -622,20 +730,31 @@ class Detector:
         evidence: Counter[str] = Counter()  # anchors: names, demonyms, capitals, big places
         states: set[str] = set()  # US states named in the article
         places: dict[str, set[str]] = {}  # iso3 -> distinct place surfaces that may support it
+        contrib: Counter[tuple[str, str]] = Counter()  # evidence given by each surface
         for h in hits:
+            if h.fast:  # one reading: an anchor, or a region or state (a strong place)
+                if h.chosen is None:
+                    continue
+                r = h.chosen
+                evidence[r.iso3] += 1
+                contrib[(h.surface.lower(), r.iso3)] += 1
+                if r.kind == "place":
+                    places.setdefault(r.iso3, set()).add(h.surface.lower())
+                    if "s" in r.flags:
+                        states.add(h.surface.lower())
+                continue
             isos = {r.iso3 for r in h.readings if r.iso3}
             if len(isos) == 1:
                 (iso,) = isos
-                kinds = {r.kind for r in h.readings}
-                if kinds & {"name", "abbreviation", "demonym", "institution", "capital"}:
+                if any(r.kind in _ANCHOR_KINDS or _strong_place(r, g) for r in h.readings):
                     evidence[iso] += 1
-                elif any(_strong_place(r, g) for r in h.readings):
-                    evidence[iso] += 1
+                    contrib[(h.surface.lower(), iso)] += 1
             for r in h.readings:
                 if (
                     r.kind == "place"
                     and r.iso3
-                    and not ({"u", "t"} & set(r.flags))
+                    and "u" not in r.flags
+                    and "t" not in r.flags
                     and r.surface not in g.weak
                     and "person" not in h.notes
                     and (len(isos) == 1 or "s" in r.flags)
@@ -651,28 +770,29 @@ class Detector:
                 us_style_cache.append(_us_style(text))
             return us_style_cache[0]
 
-        per_surface: Counter[tuple[str, str]] = Counter()
-        for h in hits:
-            for iso in {r.iso3 for r in h.readings if r.iso3}:
-                per_surface[(h.surface, iso)] += 1
-
         def other_evidence(iso: str, surface: str) -> int:
             """Anchors for ``iso`` elsewhere in the article, plus other places in it."""
-            n = max(evidence[iso] - per_surface[(surface, iso)], 0)
+            n = evidence[iso] - contrib[(surface.lower(), iso)]
             n += len(places.get(iso, set()) - {surface.lower()})
             return n
 
         foreign_any = any(n > 0 for iso, n in evidence.items() if iso != "USA")
         # One sense per article: a name once used like a US town's is that town throughout.
-        town_used = {h.surface for h in rest if "town-use" in h.notes}
+        town_used = {h.surface.lower() for h in rest if "town-use" in h.notes}
         for h in rest:
-            if h.surface in town_used:
+            if h.surface.lower() in town_used:
                 h.notes.add("town-use")
         for h in rest:
             if "us-pattern" in h.notes or any("o" in r.flags for r in h.readings):
                 h.chosen = h.readings[0]
                 continue
             isos = {r.iso3 for r in h.readings}
+            if (
+                h.surface.startswith("Indian")
+                and (places.get("USA") or us_style())
+                and other_evidence("IND", h.surface) <= 0
+            ):
+                continue  # in US local news, "Indian" is Native American
             if len(h.readings) == 1 and h.readings[0].kind in _ANCHOR_KINDS:
                 r = h.readings[0]
                 if r.iso3 and not (
@@ -699,7 +819,14 @@ class Detector:
                 if us_town and len(isos) > 1 and "s" not in r.flags and "town-use" not in h.notes:
                     if any("r" in x.flags for x in h.readings):
                         continue  # Ontario the province, not Ontario, California
-                if us_town and len(isos) > 1:
+                if (
+                    us_town
+                    and len(isos) > 1
+                    and (
+                        "s" not in r.flags
+                        or any(x.kind in ("name", "capital") for x in h.readings if x.iso3 != "USA")
+                    )
+                ):
                     # US state/town reading of a foreign name: needs US local evidence and
                     # no sign of the foreign country elsewhere. A country's name needs US places.
                     foreign = max(
@@ -726,7 +853,7 @@ class Detector:
                         continue
                     if (
                         r.surface in g.weak
-                        and evidence[r.iso3] - per_surface[(h.surface, r.iso3)] <= 0
+                        and evidence[r.iso3] - contrib[(h.surface.lower(), r.iso3)] <= 0
                     ):
                         continue
                     score -= 1
@@ -755,12 +882,20 @@ class Detector:
 # US local-news cues. Each pattern starts with a literal so that the regex engine skips fast;
 # the characters before a hit are checked afterwards.
 _PHONE = re.compile(r"-\d{4}\b")
+_PHONE_BEFORE = re.compile(r"(?:\(\d{3}\) ?|(?<!\d)\d{3}[-.])\d{3}\Z")
 _ADDRESS = re.compile(r" (?:St|Ave|Rd|Blvd|Dr|Ln|Hwy)\b")
 _ADDRESS_BEFORE = re.compile(r"\b\d{2,5} (?:[NSEW]\. )?[A-Z][a-z]+\Z")
 _PARTY = re.compile(r"\b[RD]-[A-Z][a-z]")
 _US_LOCAL_WORDS = (
-    "School District", "Police Department", "Fire Department", "Township", "City Council",
-    "County Commission", "school board", "Board of Supervisors", "Chamber of Commerce",
+    "School District",
+    "Police Department",
+    "Fire Department",
+    "Township",
+    "City Council",
+    "County Commission",
+    "school board",
+    "Board of Supervisors",
+    "Chamber of Commerce",
 )
 
 
@@ -768,7 +903,10 @@ def _us_style(text: str) -> int:
     """0, 1 or 2: how strongly the article reads like US local news (distinct cue types)."""
     n = 0
     if "-" in text:
-        n += any(text[m.start() - 3 : m.start()].isdigit() for m in _PHONE.finditer(text))
+        n += any(
+            _PHONE_BEFORE.search(text, max(0, m.start() - 9), m.start())
+            for m in _PHONE.finditer(text)
+        )
         n += bool(("R-" in text or "D-" in text) and _PARTY.search(text))
     n += "state Sen." in text or "state Rep." in text or "Gov. " in text
     n += "heriff" in text
@@ -785,11 +923,17 @@ def _strong_place(r: Entry, g: Gazetteer) -> bool:
     """A place that counts without support: curated regions, US states, big non-weak cities."""
     if r.kind != "place" or {"u", "t", "c"} & set(r.flags) or r.surface in g.weak:
         return False
+    if "s" in r.flags or "r" in r.flags:
+        return True
     if r.surface in g.person_names and r.population > 0:
         return False
-    if r.population == 0 or "s" in r.flags or "r" in r.flags:
+    if r.population == 0:
         return True
-    return r.population >= g.standalone_population and r.surface not in g.weak
+    if r.surface in g.weak:
+        return False
+    if r.iso3 == "USA" and "u" not in r.flags:
+        return r.population >= _US_STANDALONE
+    return r.population >= g.standalone_population
 
 
 def _prev_word(text: str, s: int) -> tuple[str, str]:
@@ -824,6 +968,14 @@ def _has_lower(text: str, s: int, e: int) -> bool:
     return window.upper() != window
 
 
+def _caps_line(text: str, s: int, e: int) -> bool:
+    """True when the line holding the hit has no lower-case letter (an all-caps headline)."""
+    a = text.rfind("\n", 0, s) + 1
+    b = text.find("\n", e)
+    line = text[a : b if b >= 0 else len(text)]
+    return line.upper() == line
+
+
 def _sentence_initial(text: str, s: int) -> bool:
     i = s
     while i > 0 and text[i - 1] in " \t\"'“‘(":
@@ -845,7 +997,7 @@ def _is_language(prev_word: str, next_word: str, next_gap: str, after: str) -> b
 
 
 def _org_after(text: str, e: int) -> str | None:
-    """"state" or "org" when capitalised words after offset ``e`` end in an institution or an
+    """ "state" or "org" when capitalised words after offset ``e`` end in an institution or an
     organisation noun ("... Department of Agriculture", "... Diabetes Association")."""
     m = _CAP_RUN.match(text, e)
     if not m:
@@ -865,7 +1017,7 @@ def _placeish(g: Gazetteer, word: str) -> bool:
     """True when ``word`` is itself a country-level name or a well-known place."""
     for e in g.lookup(word):
         if e.kind == "place":
-            if e.population >= 100_000 or "r" in e.flags or "s" in e.flags:
+            if _strong_place(e, g):
                 return True
         elif e.kind != "stop":
             return True

@@ -7,7 +7,7 @@ P and R averaged over pages; F1 of those means), ``pooled`` = micro over raw shi
     python -m pressmap.evaluate_extract [--path html|txt|both] [--worst 10] [--baseline] [--site-lines]
 
 >>> prf(*match("a b c d e", "a b c d e f"))
-(0.6666666666666666, 1.0, 0.8)
+(1.0, 0.6666666666666666, 0.8)
 """
 
 from __future__ import annotations
@@ -66,7 +66,9 @@ class Report:
     def add(self, pid: str, pred: str, true: str, **extra: object) -> None:
         tp, fp, fn = match(pred, true)
         p, r, f = prf(tp, fp, fn)
-        self.rows.append({"id": pid, "tp": tp, "fp": fp, "fn": fn, "p": p, "r": r, "f1": f, **extra})
+        self.rows.append(
+            {"id": pid, "tp": tp, "fp": fp, "fn": fn, "p": p, "r": r, "f1": f, **extra}
+        )
 
     def bench(self) -> tuple[float, float, float]:
         """The benchmark's figure: mean per-page P and R, F1 of the means."""
@@ -97,9 +99,13 @@ class Report:
             f"  pooled (micro over shingles)             P={pp:.4f} R={pr:.4f} F1={pf:.4f}",
             f"  page-F1 (mean of per-page F1)            F1={self.page_f1():.4f}",
         ]
-        for key, label in (("title_ok", "title right"), ("date_ok", "date right (URL date)"),
-                           ("date_meta_ok", "date = HTML metadata"), ("title_found", "title found"),
-                           ("date_found", "date found")):
+        for key, label in (
+            ("title_ok", "title right"),
+            ("date_ok", "date right (URL date)"),
+            ("date_meta_ok", "date = HTML metadata"),
+            ("title_found", "title found"),
+            ("date_found", "date found"),
+        ):
             hit, n = self.share(key)
             if n:
                 out.append(f"  {label:<22} {hit}/{n} = {hit / n:.3f}")
@@ -107,7 +113,9 @@ class Report:
 
     def worst(self, k: int) -> str:
         rows = sorted(self.rows, key=lambda row: row["f1"])[:k]
-        return "\n".join(f"  {r['id']}  F1={r['f1']:.3f} P={r['p']:.3f} R={r['r']:.3f}" for r in rows)
+        return "\n".join(
+            f"  {r['id']}  F1={r['f1']:.3f} P={r['p']:.3f} R={r['r']:.3f}" for r in rows
+        )
 
 
 def load(data: Path = DATA) -> list[dict]:
@@ -131,19 +139,27 @@ def _trafilatura_alone(html: bytes, url: str | None) -> Extracted:
     return Extracted(text=trafilatura.extract(html, url=url) or "")
 
 
-def run(path: str, data: Path = DATA, rows: list[dict] | None = None,
-        html_meta: dict[str, Extracted] | None = None) -> Report:
+def run(
+    path: str,
+    data: Path = DATA,
+    rows: list[dict] | None = None,
+    html_meta: dict[str, Extracted] | None = None,
+) -> Report:
     """Score one path: ``html`` (htmlpage), ``txt`` (textdump), ``txt+site`` (textdump given the
     lines of the other pages of the same host) or ``trafilatura`` (baseline)."""
     rows = rows if rows is not None else load(data)
     report = Report(path)
     fn: Callable[[dict], Extracted]
     if path == "html":
+
         def fn(row: dict) -> Extracted:
             return htmlpage.extract((data / "pages" / f"{row['id']}.html").read_bytes(), row["url"])
     elif path == "trafilatura":
+
         def fn(row: dict) -> Extracted:
-            return _trafilatura_alone((data / "pages" / f"{row['id']}.html").read_bytes(), row["url"])
+            return _trafilatura_alone(
+                (data / "pages" / f"{row['id']}.html").read_bytes(), row["url"]
+            )
     elif path == "txt+site":
         site = _site_lines(data, rows)
 
@@ -151,15 +167,21 @@ def run(path: str, data: Path = DATA, rows: list[dict] | None = None,
             text = (data / "pages" / f"{row['id']}.txt").read_text(encoding="utf-8")
             return textdump.extract(text, site_lines=site.get(row["id"]))
     else:
+
         def fn(row: dict) -> Extracted:
-            return textdump.extract((data / "pages" / f"{row['id']}.txt").read_text(encoding="utf-8"))
+            return textdump.extract(
+                (data / "pages" / f"{row['id']}.txt").read_text(encoding="utf-8")
+            )
+
     for row in rows:
         ex = fn(row)
         ref_date = url_date(row.get("url"))
         extra: dict[str, object] = {
             "title_found": bool(ex.title) if path != "trafilatura" else None,
             "date_found": bool(ex.published) if path != "trafilatura" else None,
-            "date_ok": same_day(ex.published, ref_date) if ref_date and path != "trafilatura" else None,
+            "date_ok": same_day(ex.published, ref_date)
+            if ref_date and path != "trafilatura"
+            else None,
         }
         if html_meta is not None and row["id"] in html_meta:
             ref = html_meta[row["id"]]
@@ -175,7 +197,9 @@ def _site_lines(data: Path, rows: list[dict]) -> dict[str, set[str]]:
     for row in rows:
         by_host.setdefault(urlsplit(row.get("url") or "").netloc.lower(), []).append(row["id"])
     lines = {
-        row["id"]: textdump.page_lines((data / "pages" / f"{row['id']}.txt").read_text(encoding="utf-8"))
+        row["id"]: textdump.page_lines(
+            (data / "pages" / f"{row['id']}.txt").read_text(encoding="utf-8")
+        )
         for row in rows
     }
     out: dict[str, set[str]] = {}
@@ -197,8 +221,11 @@ def html_metadata(data: Path = DATA, rows: list[dict] | None = None) -> dict[str
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--path", choices=["html", "txt", "both"], default="both")
-    ap.add_argument("--site-lines", action="store_true",
-                    help="also score the txt path given lines of other pages of the same site")
+    ap.add_argument(
+        "--site-lines",
+        action="store_true",
+        help="also score the txt path given lines of other pages of the same site",
+    )
     ap.add_argument("--worst", type=int, default=10, help="list the N worst pages")
     ap.add_argument("--baseline", action="store_true", help="also score trafilatura.extract alone")
     ap.add_argument("--data", type=Path, default=DATA)

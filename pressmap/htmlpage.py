@@ -21,6 +21,7 @@ import re
 from typing import Any
 
 import trafilatura
+from htmldate import find_date
 from lxml import html as lxml_html
 from trafilatura.metadata import extract_metadata
 from trafilatura.utils import load_html
@@ -39,8 +40,12 @@ _BOMS = (
 )
 # trafilatura settings that scored best on the evaluation pages (see evaluate_extract)
 SHORT = 60  # words: below this, a precision-mode result is checked against the default mode
-OPTIONS: dict[str, Any] = {"favor_precision": True, "favor_recall": False, "include_comments": False,
-                           "include_tables": True}
+OPTIONS: dict[str, Any] = {
+    "favor_precision": True,
+    "favor_recall": False,
+    "include_comments": False,
+    "include_tables": True,
+}
 
 
 def decode(data: str | bytes) -> str:
@@ -107,8 +112,10 @@ def _jsonld(tree: Any) -> dict[str, Any]:
                     stack.append(obj["@graph"])
                 kind = obj.get("@type")
                 kinds = kind if isinstance(kind, list) else [kind]
-                if any(isinstance(k, str) and ("Article" in k or k in ("Report", "BlogPosting"))
-                       for k in kinds):
+                if any(
+                    isinstance(k, str) and ("Article" in k or k in ("Report", "BlogPosting"))
+                    for k in kinds
+                ):
                     return obj
                 if not found and "headline" in obj:
                     found = obj
@@ -174,19 +181,25 @@ def extract(html: str | bytes, url: str | None = None) -> Extracted:
     if not _is_story(body):
         body = ""
     source = meta.get("og:site_name") or _name(ld.get("publisher")) or meta.get("application-name")
+    if source and " | " in source:  # "Site | Section | Section"
+        source = source.split(" | ")[0].strip() or source
     title = _title(tree, meta, ld)
     published = _published(tree, meta, ld)
     author = _author(meta, ld)
-    if not (title and published):  # trafilatura's own metadata search (slower)
+    if not published:  # htmldate's quick search (what trafilatura uses, minus the slow extras)
+        try:
+            published = parse_date(
+                find_date(tree, url=url, extensive_search=False, original_date=True)
+            )
+        except Exception:  # noqa: BLE001
+            published = None
+    if not title:
         try:
             tm = extract_metadata(tree, url, extensive=False)
         except Exception:  # noqa: BLE001
             tm = None
         if tm is not None:
-            title = title or tm.title
-            published = published or parse_date(tm.date)
-            author = author or tm.author
-            source = source or tm.sitename
+            title, author, source = tm.title, author or tm.author, source or tm.sitename
     return Extracted(
         text=body,
         title=clean_title(title, source) if title else None,
@@ -220,15 +233,30 @@ def _title(tree: Any, meta: dict[str, str], ld: dict[str, Any]) -> str | None:
     head = ld.get("headline") if isinstance(ld.get("headline"), str) else None
     h1s = tree.xpath("//h1")
     h1 = " ".join(h1s[0].text_content().split()) if len(h1s) == 1 else None
-    return (meta.get("og:title") or meta.get("twitter:title") or head or h1
-            or _text_of(tree, "//title"))
+    return (
+        meta.get("og:title") or meta.get("twitter:title") or head or h1 or _text_of(tree, "//title")
+    )
 
 
 _DATE_KEYS = (
-    "article:published_time", "og:published_time", "og:article:published_time", "datepublished",
-    "date", "pubdate", "publishdate", "publish-date", "publish_date", "dc.date.issued",
-    "dcterms.created", "dc.date", "sailthru.date", "parsely-pub-date", "article.published",
-    "cxenseparse:recs:publishtime", "article:modified_time", "og:updated_time",
+    "article:published_time",
+    "og:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "date",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "dc.date.issued",
+    "dcterms.created",
+    "dc.date",
+    "sailthru.date",
+    "parsely-pub-date",
+    "article.published",
+    "cxenseparse:recs:publishtime",
+    "article:modified_time",
+    "og:updated_time",
 )
 
 
@@ -250,8 +278,14 @@ def _published(tree: Any, meta: dict[str, str], ld: dict[str, Any]) -> str | Non
 
 
 def _author(meta: dict[str, str], ld: dict[str, Any]) -> str | None:
-    for val in (_name(ld.get("author")), meta.get("author"), meta.get("article:author"),
-                meta.get("sailthru.author"), meta.get("parsely-author"), meta.get("dc.creator")):
+    for val in (
+        _name(ld.get("author")),
+        meta.get("author"),
+        meta.get("article:author"),
+        meta.get("sailthru.author"),
+        meta.get("parsely-author"),
+        meta.get("dc.creator"),
+    ):
         if val and not val.startswith(("http", "www.")) and len(val) < 120:
             return val
     return None

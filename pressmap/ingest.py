@@ -53,8 +53,10 @@ class IngestSummary:
         }
 
     def line(self) -> str:
-        return (f"read {self.read}, new {self.new}, updated {self.updated}, "
-                f"unchanged {self.unchanged}, failed {len(self.failed)}")
+        return (
+            f"read {self.read}, new {self.new}, updated {self.updated}, "
+            f"unchanged {self.unchanged}, failed {len(self.failed)}"
+        )
 
 
 def analyzer_version() -> str:
@@ -92,14 +94,23 @@ def analyze_chunk(chunk: list[tuple[Article, str]], detector=None) -> list[list[
         except Exception as exc:  # a detector bug must not lose the batch
             out.append(f"analysis failed: {type(exc).__name__}: {exc}")
             continue
-        out.append([(m.iso3, m.start, m.end, m.surface, m.kind, m.confidence, m.sent_start,
-                     m.sent_end) for m in r.mentions])
+        out.append(
+            [
+                (m.iso3, m.start, m.end, m.surface, m.kind, m.confidence, m.sent_start, m.sent_end)
+                for m in r.mentions
+            ]
+        )
     return out
 
 
 # -- writer side ------------------------------------------------------------------------------
-def _chunks(items: Iterator[Article | ReadError], store, summary: IngestSummary,
-            on_item, size: int | None = None) -> Iterator[list[tuple[Article, str]]]:
+def _chunks(
+    items: Iterator[Article | ReadError],
+    store,
+    summary: IngestSummary,
+    on_item,
+    size: int | None = None,
+) -> Iterator[list[tuple[Article, str]]]:
     """Chunks of articles that need analysis; read errors and unchanged articles are counted
     on the way (their callbacks run here, before the chunk holding later articles)."""
     size = size or CHUNK
@@ -138,8 +149,8 @@ def ingest(
 
     ``on_item(item, outcome)`` is called once per article or error (for progress bars);
     outcome is ``new``, ``updated``, ``unchanged`` or ``failed``. ``jobs`` is the number of
-    analysing processes (default: every core; 1 analyses in this process). A small input (one
-    chunk) is analysed here whatever ``jobs`` says: starting workers would cost more.
+    analysing processes (default: every core; 1 analyses in this process). A small input (up to
+    two chunks) is analysed here whatever ``jobs`` says: starting workers would cost more.
     """
     from pressmap.readers import iter_articles
 
@@ -177,6 +188,12 @@ def ingest(
     chunks = _chunks(iter_articles(list(sources), **reader_options), store, summary, on_item)
     first = next(chunks, None)
     second = next(chunks, None) if first is not None else None
+    det_bytes = None
+    if detector is not None and jobs > 1 and second is not None:
+        try:
+            det_bytes = pickle.dumps(detector)
+        except Exception:  # a detector that cannot travel to workers: analyse here
+            jobs = 1
     if jobs == 1 or second is None:
         for chunk in (c for c in (first, second) if c is not None):
             take(chunk, analyze_chunk(chunk, detector))
@@ -185,12 +202,14 @@ def ingest(
         flush()
         return summary
 
-    det_bytes = pickle.dumps(detector) if detector is not None else None
-    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
-                                      else None)
+    ctx = multiprocessing.get_context(
+        "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    )
     window: deque[tuple[list, Future]] = deque()
-    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker,
-                             initargs=(det_bytes,)) as pool:
+    with ProcessPoolExecutor(
+        jobs, mp_context=ctx, initializer=_init_worker, initargs=(det_bytes,)
+    ) as pool:
+
         def submit(chunk: list[tuple[Article, str]]) -> None:
             window.append((chunk, pool.submit(analyze_chunk, chunk)))
             while len(window) >= jobs * IN_FLIGHT:  # bounded: wait for the oldest

@@ -141,7 +141,7 @@ def comention_lines(countries: dict, pairs: list[dict]) -> folium.FeatureGroup:
         n = int(pair["articles"])
         folium.PolyLine(
             [[a["label_lat"], a["label_lon"]], [b["label_lat"], b["label_lon"]]],
-            color=LINE_COLOUR, weight=round(1.5 + 5.5 * n / top, 1), opacity=0.75,
+            color=LINE_COLOUR, weight=round(1 + 4 * n / top, 1), opacity=0.55,
             tooltip=f"{_plain(a['name'])} – {_plain(b['name'])}: {n} article{'s' if n != 1 else ''}",
             interactive=True,
         ).add_to(group)

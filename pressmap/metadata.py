@@ -14,39 +14,100 @@ import re
 from datetime import date, datetime
 
 MONTHS = {
-    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
-    "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9,
-    "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12,
+    "jan": 1,
+    "january": 1,
+    "feb": 2,
+    "february": 2,
+    "mar": 3,
+    "march": 3,
+    "apr": 4,
+    "april": 4,
+    "may": 5,
+    "jun": 6,
+    "june": 6,
+    "jul": 7,
+    "july": 7,
+    "aug": 8,
+    "august": 8,
+    "sep": 9,
+    "sept": 9,
+    "september": 9,
+    "oct": 10,
+    "october": 10,
+    "nov": 11,
+    "november": 11,
+    "dec": 12,
     "december": 12,
 }
 TZ = {
-    "ist": "+05:30", "utc": "+00:00", "gmt": "+00:00", "z": "+00:00", "bst": "+01:00",
-    "cet": "+01:00", "cest": "+02:00", "eet": "+02:00", "eest": "+03:00", "msk": "+03:00",
-    "et": "-05:00", "est": "-05:00", "edt": "-04:00", "ct": "-06:00", "cst": "-06:00",
-    "cdt": "-05:00", "mt": "-07:00", "mst": "-07:00", "mdt": "-06:00", "pt": "-08:00",
-    "pst": "-08:00", "pdt": "-07:00", "jst": "+09:00", "kst": "+09:00", "aest": "+10:00",
-    "aedt": "+11:00", "sgt": "+08:00", "hkt": "+08:00", "pkt": "+05:00", "wib": "+07:00",
+    "ist": "+05:30",
+    "utc": "+00:00",
+    "gmt": "+00:00",
+    "z": "+00:00",
+    "bst": "+01:00",
+    "cet": "+01:00",
+    "cest": "+02:00",
+    "eet": "+02:00",
+    "eest": "+03:00",
+    "msk": "+03:00",
+    "et": "-05:00",
+    "est": "-05:00",
+    "edt": "-04:00",
+    "ct": "-06:00",
+    "cst": "-06:00",
+    "cdt": "-05:00",
+    "mt": "-07:00",
+    "mst": "-07:00",
+    "mdt": "-06:00",
+    "pt": "-08:00",
+    "pst": "-08:00",
+    "pdt": "-07:00",
+    "jst": "+09:00",
+    "kst": "+09:00",
+    "aest": "+10:00",
+    "aedt": "+11:00",
+    "sgt": "+08:00",
+    "hkt": "+08:00",
+    "pkt": "+05:00",
+    "wib": "+07:00",
 }
 _MON = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 _TIME = (
     r"(?:(?:\s*,\s*|\s+(?:at\s+)?|\s*[-–|•]\s*|T)"
     r"(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?::(?P<s>\d{2}))?(?:\.\d+)?"
     r"(?:\s*(?P<ampm>[ap]\.?m\.?))?"
-    r"(?:\s*(?P<off>[+-]\d{2}:?\d{2}|Z\b)|\s*\(?(?P<tz>[A-Z]{1,4})\b\)?)?)?"
+    r"(?:\s*(?:GMT|UTC)\s?(?P<goff>[+-]\d{1,2}(?::?\d{2})?)\b|\s*(?P<off>[+-]\d{2}:?\d{2}|Z\b)"
+    r"|\s*\(?(?P<tz>[A-Z]{1,4})\b\)?)?)?"
 )
 _PATTERNS = [
     # 2024-03-12, 2024-03-12T10:05:00+01:00, 2024/03/12
-    re.compile(r"\b(?P<y>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)" + _TIME, re.I),
+    re.compile(
+        r"\b(?P<y>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)" + _TIME, re.I
+    ),
     # August 2, 2025  /  Aug. 2 2025
-    re.compile(r"\b" + _MON + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{2})\b" + _TIME, re.I),
+    re.compile(
+        r"\b" + _MON + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{2})\b" + _TIME,
+        re.I,
+    ),
     # 12 Mar 2024 / 12 March, 2024
-    re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MON + r",?\s+(?P<y>(?:19|20)\d{2})\b" + _TIME, re.I),
+    re.compile(
+        r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?"
+        + _MON
+        + r",?\s+(?P<y>(?:19|20)\d{2})\b"
+        + _TIME,
+        re.I,
+    ),
     # 12.03.2024 / 12/03/2024 (day first; month first when the day is > 12)
     re.compile(r"\b(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>(?:19|20)\d{2})\b" + _TIME, re.I),
 ]
 
 
 def _offset(m: re.Match[str]) -> str:
+    goff = m.group("goff")
+    if goff:  # GMT+1, UTC+05:30
+        sign, rest = goff[0], goff[1:].replace(":", "")
+        hours, mins = (rest[:-2], rest[-2:]) if len(rest) > 2 else (rest, "00")
+        return f"{sign}{int(hours):02d}:{mins}"
     off = m.group("off")
     if off:
         if off.upper() == "Z":
@@ -83,6 +144,9 @@ def _iso(m: re.Match[str]) -> str | None:
     return stamp + _offset(m)
 
 
+_FUSED_YEAR = re.compile(r"\b((?:19|20)\d{2})(\d{1,2}:\d{2})")
+
+
 def find_date(text: str) -> tuple[str, int, int] | None:
     """First date in ``text`` as ``(iso, start, end)``, or None.
 
@@ -90,6 +154,8 @@ def find_date(text: str) -> tuple[str, int, int] | None:
     '2025-08-02T00:44:00+05:30'
     """
     best: tuple[str, int, int] | None = None
+    if _FUSED_YEAR.search(text):  # "Nov 20 20194:29 AM" (year run into the time by a text dump)
+        text = _FUSED_YEAR.sub(r"\1 \2", text)
     for pat in _PATTERNS:
         for m in pat.finditer(text):
             iso = _iso(m)
@@ -118,6 +184,8 @@ def same_day(a: str | None, b: str | None) -> bool:
     True
     >>> same_day("2019-11-19T07:03:25+00:00", "2019-11-18T23:03:00")
     True
+    >>> same_day("2019-11-20T01:50:59", "2019-11-19"), same_day("2019-11-21", "2019-11-19")
+    (True, False)
     """
     if not (a and b):
         return False
@@ -127,8 +195,11 @@ def same_day(a: str | None, b: str | None) -> bool:
         x, y = (datetime.fromisoformat(v[:19]) for v in (a, b))
     except ValueError:
         return False
-    if len(a) <= 10 or len(b) <= 10:
+    if len(a) <= 10 and len(b) <= 10:
         return False
+    if len(a) <= 10 or len(b) <= 10:  # a day against an instant: allow the instant's time zone
+        day, when = (x, y) if len(a) <= 10 else (y, x)
+        return -14 * 3600 <= (when - day).total_seconds() < (24 + 14) * 3600
     return abs((x - y).total_seconds()) <= 14 * 3600
 
 
@@ -147,7 +218,9 @@ def clean_title(title: str | None, source: str | None = None) -> str | None:
     parts = _SEP.split(title)
     if len(parts) > 1:
         src = norm(source or "")
-        kept = [p for p in parts if not src or norm(p) != src and src not in norm(p)[: len(src) + 4]]
+        kept = [
+            p for p in parts if not src or norm(p) != src and src not in norm(p)[: len(src) + 4]
+        ]
         if src and len(kept) < len(parts) and kept:
             return " - ".join(kept) if len(kept) > 1 else kept[0]
         # no known source: drop a short last/first segment that looks like a site name
@@ -201,9 +274,15 @@ def source_from_copyright(line: str) -> str | None:
     m = _COPY.search(line)
     if not m:
         return None
-    name = m.group("name").strip(" .,-–@")
+    name = m.group("name").strip(" .,;:-–@")
     name = re.sub(r"^(?:by|the\s+copyright\s+of)\s+", "", name, flags=re.I)
-    name = re.sub(r"\s*\b(?:inc|ltd|llc|plc|gmbh|limited|corporation)\b\.?$", "", name, flags=re.I)
+    name = re.sub(
+        r"[\s,]*\b(?:(?:pvt|private) )?(?:inc|ltd|llc|plc|gmbh|limited|corporation)\b\.?$",
+        "",
+        name,
+        flags=re.I,
+    )
+    name = name.strip(" .,;:-–")
     if not name or len(name.split()) > 6 or not name[0].isalnum() or name[0].isdigit():
         return None
     return name

@@ -59,14 +59,17 @@ def _search_filter(f: Filters, rid: str) -> tuple[str, list]:
     title or text) decides, so results are those of the plain scan."""
     s = f.search.lower()
     exact = "(instr(lower(title), ?) > 0 OR instr(lower(text), ?) > 0)"
-    grams = list(dict.fromkeys(s[i:i + 3] for i in range(len(s) - 2)))
+    grams = list(dict.fromkeys(s[i : i + 3] for i in range(len(s) - 2)))
     if not grams:
         return f"{rid} IN (SELECT rid FROM articles WHERE {exact})", [s, s]
     if len(grams) > 12:  # a few spread over the string narrow as well as all of them
         grams = [grams[round(i * (len(grams) - 1) / 11)] for i in range(12)]
     match = " AND ".join('"' + g.replace('"', '""') + '"' for g in grams)
-    return (f"{rid} IN (SELECT rid FROM articles WHERE rid IN (SELECT rowid FROM articles_fts"
-            f" WHERE articles_fts MATCH ?) AND {exact})", [match, s, s])
+    return (
+        f"{rid} IN (SELECT rid FROM articles WHERE rid IN (SELECT rowid FROM articles_fts"
+        f" WHERE articles_fts MATCH ?) AND {exact})",
+        [match, s, s],
+    )
 
 
 def _article_filter(f: Filters, rid: str = "rid", prefix: str = "") -> tuple[str, list]:
@@ -127,23 +130,64 @@ def _per_article(f: Filters) -> tuple[str, list]:
         return sql, args
     kinds = [k for k in KINDS if k in f.kinds]
     # the most-mentioned countries of each article; among them, those named in the title
+    # (window functions: one pass over the rows that pass, no per-row subquery)
     main = (
         f"WITH p AS MATERIALIZED ({sql}),"
-        " top AS (SELECT p.article, p.iso3, p.n, EXISTS ("
+        " top AS (SELECT article, iso3, n FROM (SELECT article, iso3, n,"
+        "   MAX(n) OVER (PARTITION BY article) AS best FROM p) WHERE n = best),"
+        " t AS (SELECT top.article, top.iso3, top.n, EXISTS ("
         "   SELECT 1 FROM mentions m JOIN articles a ON a.rid = m.article"
-        "   WHERE m.article = p.article AND m.iso3 = p.iso3"
+        "   WHERE m.article = top.article AND m.iso3 = top.iso3"
         f"   AND m.kind IN ({','.join('?' * len(kinds))}) AND instr(a.title, m.surface) > 0"
-        " ) AS in_title FROM p"
-        " WHERE p.n = (SELECT MAX(q.n) FROM p q WHERE q.article = p.article))"
-        " SELECT article, iso3, n FROM top WHERE in_title OR NOT EXISTS ("
-        "   SELECT 1 FROM top t WHERE t.article = top.article AND t.in_title)"
+        " ) AS in_title FROM top),"
+        " u AS (SELECT article, iso3, n, in_title,"
+        "   MAX(in_title) OVER (PARTITION BY article) AS any_title FROM t)"
+        " SELECT article, iso3, n FROM u WHERE in_title OR NOT any_title"
     )
     return main, args + kinds
 
 
 def _unfiltered(f: Filters) -> bool:
-    return (_selected(f) == "n" and f.min_mentions <= 1 and not f.date_from and not f.date_to
-            and not f.sources and not f.languages and not f.search and not f.main_only)
+    return (
+        _selected(f) == "n"
+        and f.min_mentions <= 1
+        and not f.date_from
+        and not f.date_to
+        and not f.sources
+        and not f.languages
+        and not f.search
+        and not f.main_only
+    )
+
+
+def _iso_day(d: str | None) -> bool:
+    return d is None or (len(d) == 10 and d[4] == "-" and d[7] == "-" and d.isascii())
+
+
+def _by_day(f: Filters) -> bool:
+    """Whether ``country_days`` answers: every kind, no per-article filter but the date range,
+    given as ISO days (then ``published >= d`` is ``substr(published, 1, 10) >= d``)."""
+    return (
+        _selected(f) == "n"
+        and f.min_mentions <= 1
+        and not f.sources
+        and not f.languages
+        and not f.search
+        and not f.main_only
+        and _iso_day(f.date_from)
+        and _iso_day(f.date_to)
+    )
+
+
+def _day_where(f: Filters) -> tuple[str, list]:
+    where, args = [], []
+    if f.date_from:
+        where.append("day >= ?")
+        args.append(f.date_from)
+    if f.date_to:
+        where.append("day <= ?")
+        args.append(f.date_to)
+    return " AND ".join(where) or "1", args
 
 
 def country_counts(conn: sqlite3.Connection, f: Filters = Filters()) -> list[dict]:
@@ -151,7 +195,15 @@ def country_counts(conn: sqlite3.Connection, f: Filters = Filters()) -> list[dic
     if _unfiltered(f):  # the whole corpus: kept up to date by triggers
         rows = conn.execute(
             "SELECT iso3, articles, mentions FROM country_totals WHERE articles > 0"
-            " ORDER BY 2 DESC, 3 DESC, 1").fetchall()
+            " ORDER BY 2 DESC, 3 DESC, 1"
+        ).fetchall()
+    elif _by_day(f):  # a date range only: sums of the days in it
+        where, args = _day_where(f)
+        rows = conn.execute(
+            f"SELECT iso3, SUM(articles), SUM(mentions) FROM country_days WHERE {where}"
+            " GROUP BY iso3 HAVING SUM(articles) > 0 ORDER BY 2 DESC, 3 DESC, 1",
+            args,
+        ).fetchall()
     elif not f.main_only:  # one pass over the rows that pass, grouped in clustered order
         per = _rows_where(f)
         if per is None:
@@ -246,16 +298,24 @@ def stats(conn: sqlite3.Connection) -> dict:
 
 def sources(conn: sqlite3.Connection) -> list[str]:
     # a skip-scan of the articles_by_source index: one seek per distinct source
-    return [r[0] for r in conn.execute(
-        "WITH RECURSIVE s(x) AS (SELECT MIN(source) FROM articles"
-        " UNION ALL SELECT (SELECT MIN(source) FROM articles WHERE source > s.x) FROM s"
-        " WHERE s.x IS NOT NULL) SELECT x FROM s WHERE x IS NOT NULL")]
+    return [
+        r[0]
+        for r in conn.execute(
+            "WITH RECURSIVE s(x) AS (SELECT MIN(source) FROM articles"
+            " UNION ALL SELECT (SELECT MIN(source) FROM articles WHERE source > s.x) FROM s"
+            " WHERE s.x IS NOT NULL) SELECT x FROM s WHERE x IS NOT NULL"
+        )
+    ]
 
 
 def languages(conn: sqlite3.Connection) -> list[str]:
-    return [r[0] for r in conn.execute(
-        "SELECT DISTINCT language FROM articles WHERE language IS NOT NULL AND language != ''"
-        " ORDER BY 1")]
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT language FROM articles WHERE language IS NOT NULL AND language != ''"
+            " ORDER BY 1"
+        )
+    ]
 
 
 def date_span(conn: sqlite3.Connection) -> tuple[str | None, str | None]:
@@ -281,13 +341,22 @@ def period_for(first: str | None, last: str | None) -> str:
     return "day" if days <= 120 else "month" if days <= 365 * 6 else "year"
 
 
-def time_series(conn: sqlite3.Connection, iso3: str, f: Filters = Filters(),
-                period: str = "month") -> list[dict]:
+def time_series(
+    conn: sqlite3.Connection, iso3: str, f: Filters = Filters(), period: str = "month"
+) -> list[dict]:
     """Per period (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``): articles mentioning ``iso3`` and
     their mentions of it. Undated articles are left out."""
     n = PERIODS[period]
     per = _rows_where(f)
-    if f.main_only or per is None:
+    if _by_day(f):  # the country's days: a few thousand rows whatever the corpus size
+        where, args = _day_where(f)
+        rows = conn.execute(
+            f"SELECT substr(day, 1, {n}) AS p, SUM(articles), SUM(mentions) FROM country_days"
+            f" WHERE iso3 = ? AND articles > 0 AND day GLOB '[0-9][0-9][0-9][0-9]*' AND {where}"
+            " GROUP BY p ORDER BY p",
+            [iso3, *args],
+        ).fetchall()
+    elif f.main_only or per is None:
         sql, args = _per_article(f)
         rows = conn.execute(
             f"SELECT substr(a.published, 1, {n}) AS p, COUNT(*), SUM(x.n) FROM ({sql}) x"
@@ -306,7 +375,9 @@ def time_series(conn: sqlite3.Connection, iso3: str, f: Filters = Filters(),
     return [{"period": r[0], "articles": r[1], "mentions": r[2]} for r in rows]
 
 
-def fill_periods(series: list[dict], first: str | None, last: str | None, period: str) -> list[dict]:
+def fill_periods(
+    series: list[dict], first: str | None, last: str | None, period: str
+) -> list[dict]:
     """``series`` with a zero row for every empty period from ``first`` to ``last`` (so a chart's
     gaps show as gaps, not as neighbours). Periods outside that span are kept as they are.
 
@@ -339,8 +410,9 @@ def fill_periods(series: list[dict], first: str | None, last: str | None, period
     return sorted(out + list(have.values()), key=lambda r: r["period"])
 
 
-def co_mentions(conn: sqlite3.Connection, f: Filters = Filters(), iso3: str | None = None,
-                *, limit: int = 20) -> list[dict]:
+def co_mentions(
+    conn: sqlite3.Connection, f: Filters = Filters(), iso3: str | None = None, *, limit: int = 20
+) -> list[dict]:
     """Countries that appear in the same articles.
 
     With ``iso3``: the countries most often mentioned in articles where ``iso3`` passes the
@@ -348,9 +420,18 @@ def co_mentions(conn: sqlite3.Connection, f: Filters = Filters(), iso3: str | No
     Without: the most frequent pairs ``{"a", "b", "articles"}`` (``a < b``), both countries
     passing the filters (``main_only`` is ignored for pairs: a main country has no partner).
     """
+    if iso3 and _unfiltered(f):  # kept by triggers
+        rows = conn.execute(
+            "SELECT CASE WHEN a = ? THEN b ELSE a END AS other, articles FROM country_pairs"
+            " WHERE (a = ? OR b = ?) AND articles > 0 ORDER BY 2 DESC, 1 LIMIT ?",
+            (iso3, iso3, iso3, limit),
+        ).fetchall()
+        return [{"iso3": r[0], "articles": r[1]} for r in rows]
     if iso3:
         left, largs = _per_article(f)
-        right, rargs = _per_article(Filters(**{**f.__dict__, "main_only": False, "min_mentions": 1}))
+        right, rargs = _per_article(
+            Filters(**{**f.__dict__, "main_only": False, "min_mentions": 1})
+        )
         rows = conn.execute(
             f"SELECT r.iso3, COUNT(*) FROM ({left}) l JOIN ({right}) r ON r.article = l.article"
             " WHERE l.iso3 = ? AND r.iso3 != ? GROUP BY r.iso3 ORDER BY 2 DESC, 1 LIMIT ?",
@@ -360,7 +441,9 @@ def co_mentions(conn: sqlite3.Connection, f: Filters = Filters(), iso3: str | No
     if _unfiltered(Filters(**{**f.__dict__, "main_only": False})):  # kept by triggers
         rows = conn.execute(
             "SELECT a, b, articles FROM country_pairs WHERE articles > 0"
-            " ORDER BY 3 DESC, 1, 2 LIMIT ?", (limit,)).fetchall()
+            " ORDER BY 3 DESC, 1, 2 LIMIT ?",
+            (limit,),
+        ).fetchall()
         return [{"a": r[0], "b": r[1], "articles": r[2]} for r in rows]
     per, args = _per_article(Filters(**{**f.__dict__, "main_only": False}))
     rows = conn.execute(
@@ -372,7 +455,9 @@ def co_mentions(conn: sqlite3.Connection, f: Filters = Filters(), iso3: str | No
     return [{"a": r[0], "b": r[1], "articles": r[2]} for r in rows]
 
 
-def articles_table(conn: sqlite3.Connection, f: Filters = Filters(), *, limit: int = 5000) -> list[dict]:
+def articles_table(
+    conn: sqlite3.Connection, f: Filters = Filters(), *, limit: int = 5000
+) -> list[dict]:
     """Articles that pass the filters and mention a country, newest first, with their countries
     (most-mentioned first, ``ISO3:n``) and total counted mentions."""
     per, args = _per_article(f)
@@ -401,7 +486,9 @@ class ArticleText:
     mentions: list[dict]  # {"start", "end", "iso3", "kind", "surface"}, by offset
 
 
-def article_text(conn: sqlite3.Connection, rid: int, kinds: tuple[str, ...] = KINDS) -> ArticleText | None:
+def article_text(
+    conn: sqlite3.Connection, rid: int, kinds: tuple[str, ...] = KINDS
+) -> ArticleText | None:
     """One article's clean text with every country mention of a counted kind."""
     row = conn.execute(
         "SELECT rid, id, title, published, source, url, language, text FROM articles WHERE rid = ?",
@@ -412,15 +499,20 @@ def article_text(conn: sqlite3.Connection, rid: int, kinds: tuple[str, ...] = KI
     kinds = tuple(kinds) or ("",)
     ms = conn.execute(
         'SELECT start, "end", iso3, kind, surface FROM mentions WHERE article = ?'
-        f" AND kind IN ({','.join('?' * len(kinds))}) ORDER BY start, \"end\" DESC",
+        f' AND kind IN ({",".join("?" * len(kinds))}) ORDER BY start, "end" DESC',
         [rid, *kinds],
     ).fetchall()
     keys = ("start", "end", "iso3", "kind", "surface")
     return ArticleText(*row, mentions=[dict(zip(keys, m, strict=True)) for m in ms])
 
 
-def mention_rows(conn: sqlite3.Connection, f: Filters = Filters(), iso3: str | None = None,
-                 *, limit: int | None = None) -> list[dict]:
+def mention_rows(
+    conn: sqlite3.Connection,
+    f: Filters = Filters(),
+    iso3: str | None = None,
+    *,
+    limit: int | None = None,
+) -> list[dict]:
     """Every counted mention in the filtered view (optionally of one country), with its
     article's metadata and the sentence holding it: what the mentions export writes."""
     per, args = _per_article(f)
@@ -440,6 +532,18 @@ def mention_rows(conn: sqlite3.Connection, f: Filters = Filters(), iso3: str | N
     if limit:
         sql += " LIMIT ?"
         args.append(limit)
-    keys = ("article_id", "published", "source", "title", "url", "iso3", "kind", "surface", "start",
-            "end", "confidence", "snippet")
+    keys = (
+        "article_id",
+        "published",
+        "source",
+        "title",
+        "url",
+        "iso3",
+        "kind",
+        "surface",
+        "start",
+        "end",
+        "confidence",
+        "snippet",
+    )
     return [dict(zip(keys, r, strict=True)) for r in conn.execute(sql, args)]

@@ -3,7 +3,7 @@
 Writes are incremental and atomic per batch: an article is stored together with all its
 mentions in one transaction, so a killed ingest leaves either the whole article or nothing.
 
-Layout (schema version 2; version-1 files are migrated in place when opened):
+Layout (schema version 3; older files are migrated in place when opened):
 
 - ``articles``: one row per article (text, metadata, content hash); indexed by date, source and
   language; ``articles_fts`` is an FTS5 trigram index over title and text without positions
@@ -20,7 +20,9 @@ Layout (schema version 2; version-1 files are migrated in place when opened):
   per article; one country's rows are a contiguous range (snippets, time series).
 - ``country_totals``: per country, articles and mentions over the whole corpus, and
   ``country_pairs``: per pair of countries, the articles naming both; both kept by triggers on
-  ``article_country``: the unfiltered map and co-mention view are read without scanning anything.
+  ``article_country``: the unfiltered map and co-mention view are read without scanning anything;
+  ``country_days``: per country and publication day, articles and mentions (triggers too): time
+  series and date-range maps over all kinds read it instead of every article.
 
 >>> from pressmap.model import Article
 >>> from pressmap.analysis import analyze_article
@@ -43,7 +45,7 @@ from pathlib import Path
 from pressmap.model import KINDS, AnalyzedArticle, Article
 
 DEFAULT_DB = "pressmap.db"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: ``article_country`` column holding the mention count of each kind.
 KIND_COLUMNS = {k: f"n_{k}" for k in KINDS}
@@ -129,6 +131,21 @@ CREATE TRIGGER IF NOT EXISTS article_country_pairs_del AFTER DELETE ON article_c
     WHERE (a, b) IN (SELECT min(old.iso3, o.iso3), max(old.iso3, o.iso3) FROM article_country o
                      WHERE o.article = old.article AND o.iso3 != old.iso3);
 END;
+-- per country and publication day (undated articles left out): time series and date ranges
+CREATE TABLE IF NOT EXISTS country_days (
+    iso3 TEXT NOT NULL, day TEXT NOT NULL, articles INTEGER NOT NULL, mentions INTEGER NOT NULL,
+    PRIMARY KEY (iso3, day)
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS article_country_days_ins AFTER INSERT ON article_country
+WHEN new.published IS NOT NULL BEGIN
+    INSERT INTO country_days VALUES (new.iso3, substr(new.published, 1, 10), 1, new.n)
+    ON CONFLICT (iso3, day) DO UPDATE SET articles = articles + 1, mentions = mentions + new.n;
+END;
+CREATE TRIGGER IF NOT EXISTS article_country_days_del AFTER DELETE ON article_country
+WHEN old.published IS NOT NULL BEGIN
+    UPDATE country_days SET articles = articles - 1, mentions = mentions - old.n
+    WHERE iso3 = old.iso3 AND day = substr(old.published, 1, 10);
+END;
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
     title, text, content='articles', content_rowid='rid', tokenize='trigram', detail=none
 );
@@ -143,9 +160,7 @@ END;
 
 SCHEMA = SCHEMA_V1 + SCHEMA_V2
 
-_KIND_SUMS = ", ".join(
-    f"SUM(CASE WHEN ac.kind = '{k}' THEN ac.n ELSE 0 END)" for k in KINDS
-)
+_KIND_SUMS = ", ".join(f"SUM(CASE WHEN ac.kind = '{k}' THEN ac.n ELSE 0 END)" for k in KINDS)
 _KIND_MASK = " | ".join(
     f"MAX(CASE WHEN ac.kind = '{k}' THEN {b} ELSE 0 END)" for k, b in KIND_BITS.items()
 )
@@ -168,8 +183,17 @@ def rebuild_summaries(conn: sqlite3.Connection) -> None:
         conn.execute("DELETE FROM article_country")
         conn.execute("DELETE FROM country_totals")
         conn.execute("DELETE FROM country_pairs")
+        conn.execute("DELETE FROM country_days")
         for stmt in _statements(_MIGRATE_V1):
             conn.execute(stmt)
+
+
+# Version 2 files (this layout without country_days) gain it.
+_MIGRATE_V2 = """
+INSERT INTO country_days
+SELECT iso3, substr(published, 1, 10), COUNT(*), SUM(n) FROM article_country
+WHERE published IS NOT NULL GROUP BY 1, 2;
+"""
 
 
 def default_db_path() -> str:
@@ -180,8 +204,15 @@ def default_db_path() -> str:
 def content_hash(article: Article) -> str:
     """Hash of everything stored about an article except its id and path."""
     h = hashlib.sha256()
-    for part in (article.text, article.title, article.published, article.source, article.url,
-                 article.author, article.language):
+    for part in (
+        article.text,
+        article.title,
+        article.published,
+        article.source,
+        article.url,
+        article.author,
+        article.language,
+    ):
         h.update((part or "").encode("utf-8", "surrogatepass"))
         h.update(b"\x00")
     return h.hexdigest()
@@ -203,13 +234,16 @@ def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
     """
     path = str(path)
     if readonly and path != ":memory:":
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30, check_same_thread=False)
+        conn = sqlite3.connect(
+            f"file:{path}?mode=ro", uri=True, timeout=30, check_same_thread=False
+        )
         version = _schema_version(conn)
         if version is not None and version < SCHEMA_VERSION and os.access(path, os.W_OK):
             conn.close()
             Store(path).close()
-            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30,
-                                   check_same_thread=False)
+            conn = sqlite3.connect(
+                f"file:{path}?mode=ro", uri=True, timeout=30, check_same_thread=False
+            )
         if os.access(path, os.W_OK):
             # A mode=ro connection cannot take part in WAL's shared memory properly: once the
             # writer exits and removes the -wal/-shm files, a long-lived process that opened the
@@ -239,15 +273,21 @@ def _migrate(conn: sqlite3.Connection) -> None:
             conn.rollback()
             return
         if version is not None and version > SCHEMA_VERSION:
-            raise RuntimeError(f"database schema version {version} is newer than this pressmap "
-                               f"({SCHEMA_VERSION}): upgrade pressmap")
+            raise RuntimeError(
+                f"database schema version {version} is newer than this pressmap "
+                f"({SCHEMA_VERSION}): upgrade pressmap"
+            )
         for stmt in _statements(SCHEMA):
             conn.execute(stmt)
         if version is not None and version < 2:
-            for stmt in _statements(_MIGRATE_V1):
+            for stmt in _statements(_MIGRATE_V1):  # its inserts fill every summary (triggers)
                 conn.execute(stmt)
-        conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
-                     (str(SCHEMA_VERSION),))
+        elif version == 2:
+            for stmt in _statements(_MIGRATE_V2):
+                conn.execute(stmt)
+        conn.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+        )
         conn.commit()
     except BaseException:
         conn.rollback()
@@ -294,15 +334,30 @@ class Store:
         return row[0] if row else None
 
     # -- writes ---------------------------------------------------------------------------
-    def put(self, result: AnalyzedArticle, *, analyzer: str = "", commit: bool = True,
-            hash_: str | None = None) -> str:
+    def put(
+        self,
+        result: AnalyzedArticle,
+        *,
+        analyzer: str = "",
+        commit: bool = True,
+        hash_: str | None = None,
+    ) -> str:
         """Store one analysed article; returns ``new``, ``updated`` or ``unchanged``."""
-        rows = [(m.iso3, m.start, m.end, m.surface, m.kind, m.confidence, m.sent_start, m.sent_end)
-                for m in result.mentions]
+        rows = [
+            (m.iso3, m.start, m.end, m.surface, m.kind, m.confidence, m.sent_start, m.sent_end)
+            for m in result.mentions
+        ]
         return self.put_rows(result.article, rows, analyzer=analyzer, commit=commit, hash_=hash_)
 
-    def put_rows(self, a: Article, mentions: list[tuple], *, analyzer: str = "",
-                 commit: bool = True, hash_: str | None = None) -> str:
+    def put_rows(
+        self,
+        a: Article,
+        mentions: list[tuple],
+        *,
+        analyzer: str = "",
+        commit: bool = True,
+        hash_: str | None = None,
+    ) -> str:
         """:meth:`put` with the mentions as tuples ``(iso3, start, end, surface, kind,
         confidence, sent_start, sent_end)`` (what ingest workers send back)."""
         h = hash_ or content_hash(a)
@@ -319,8 +374,20 @@ class Store:
         cur.execute(
             "INSERT INTO articles (id, content_hash, path, title, published, source, url, author,"
             " language, text, analyzer, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            (a.id, h, a.path, a.title, a.published, a.source, a.url, a.author, a.language,
-             a.text, analyzer, now),
+            (
+                a.id,
+                h,
+                a.path,
+                a.title,
+                a.published,
+                a.source,
+                a.url,
+                a.author,
+                a.language,
+                a.text,
+                analyzer,
+                now,
+            ),
         )
         rid = cur.lastrowid
         cur.executemany(
@@ -345,8 +412,10 @@ class Store:
         cur.executemany(
             "INSERT INTO article_country (iso3, article, published, source, language, kinds, n, "
             f"{', '.join(KIND_COLUMNS.values())}) VALUES (?,?,?,?,?{',?' * (len(KINDS) + 2)})",
-            [(iso3, rid, a.published, a.source, a.language, *row)
-             for iso3, row in per_country.items()],
+            [
+                (iso3, rid, a.published, a.source, a.language, *row)
+                for iso3, row in per_country.items()
+            ],
         )
         if commit:
             self.conn.commit()
@@ -367,45 +436,43 @@ class Store:
         c = self.conn
         problems = [r[0] for r in c.execute("PRAGMA integrity_check") if r[0] != "ok"]
         checks = {
-            "article_countries differ from mentions":
-                "SELECT article, iso3, kind, COUNT(*) FROM mentions GROUP BY 1, 2, 3"
-                " EXCEPT SELECT article, iso3, kind, n FROM article_countries",
-            "article_countries rows without mentions":
-                "SELECT article, iso3, kind, n FROM article_countries"
-                " EXCEPT SELECT article, iso3, kind, COUNT(*) FROM mentions GROUP BY 1, 2, 3",
-            "article_country differs from article_countries":
-                "SELECT article, iso3, SUM(n) FROM article_countries GROUP BY 1, 2"
-                " EXCEPT SELECT article, iso3, n FROM article_country",
-            "article_country rows without article_countries":
-                "SELECT article, iso3, n FROM article_country"
-                " EXCEPT SELECT article, iso3, SUM(n) FROM article_countries GROUP BY 1, 2",
-            "article_country metadata differs from articles":
-                "SELECT 1 FROM article_country ac JOIN articles a ON a.rid = ac.article"
-                " WHERE ac.published IS NOT a.published OR ac.source IS NOT a.source"
-                " OR ac.language IS NOT a.language",
-            "country_totals differ":
-                "SELECT iso3, COUNT(*), SUM(n) FROM article_country GROUP BY 1"
-                " EXCEPT SELECT iso3, articles, mentions FROM country_totals WHERE articles > 0",
-            "country_totals has extra rows":
-                "SELECT iso3, articles, mentions FROM country_totals WHERE articles > 0"
-                " EXCEPT SELECT iso3, COUNT(*), SUM(n) FROM article_country GROUP BY 1",
-            "country_pairs differ":
-                "SELECT x.iso3, y.iso3, COUNT(*) FROM article_country x JOIN article_country y"
-                " ON y.article = x.article AND y.iso3 > x.iso3 GROUP BY 1, 2"
-                " EXCEPT SELECT a, b, articles FROM country_pairs WHERE articles > 0",
-            "country_pairs has extra rows":
-                "SELECT a, b, articles FROM country_pairs WHERE articles > 0 EXCEPT"
-                " SELECT x.iso3, y.iso3, COUNT(*) FROM article_country x JOIN article_country y"
-                " ON y.article = x.article AND y.iso3 > x.iso3 GROUP BY 1, 2",
-            "orphan mentions":
-                "SELECT 1 FROM mentions WHERE article NOT IN (SELECT rid FROM articles)",
+            "article_countries differ from mentions": "SELECT article, iso3, kind, COUNT(*) FROM mentions GROUP BY 1, 2, 3"
+            " EXCEPT SELECT article, iso3, kind, n FROM article_countries",
+            "article_countries rows without mentions": "SELECT article, iso3, kind, n FROM article_countries"
+            " EXCEPT SELECT article, iso3, kind, COUNT(*) FROM mentions GROUP BY 1, 2, 3",
+            "article_country differs from article_countries": "SELECT article, iso3, SUM(n) FROM article_countries GROUP BY 1, 2"
+            " EXCEPT SELECT article, iso3, n FROM article_country",
+            "article_country rows without article_countries": "SELECT article, iso3, n FROM article_country"
+            " EXCEPT SELECT article, iso3, SUM(n) FROM article_countries GROUP BY 1, 2",
+            "article_country metadata differs from articles": "SELECT 1 FROM article_country ac JOIN articles a ON a.rid = ac.article"
+            " WHERE ac.published IS NOT a.published OR ac.source IS NOT a.source"
+            " OR ac.language IS NOT a.language",
+            "country_totals differ": "SELECT iso3, COUNT(*), SUM(n) FROM article_country GROUP BY 1"
+            " EXCEPT SELECT iso3, articles, mentions FROM country_totals WHERE articles > 0",
+            "country_totals has extra rows": "SELECT iso3, articles, mentions FROM country_totals WHERE articles > 0"
+            " EXCEPT SELECT iso3, COUNT(*), SUM(n) FROM article_country GROUP BY 1",
+            "country_pairs differ": "SELECT x.iso3, y.iso3, COUNT(*) FROM article_country x JOIN article_country y"
+            " ON y.article = x.article AND y.iso3 > x.iso3 GROUP BY 1, 2"
+            " EXCEPT SELECT a, b, articles FROM country_pairs WHERE articles > 0",
+            "country_pairs has extra rows": "SELECT a, b, articles FROM country_pairs WHERE articles > 0 EXCEPT"
+            " SELECT x.iso3, y.iso3, COUNT(*) FROM article_country x JOIN article_country y"
+            " ON y.article = x.article AND y.iso3 > x.iso3 GROUP BY 1, 2",
+            "country_days differ": "SELECT iso3, substr(published, 1, 10), COUNT(*), SUM(n) FROM article_country"
+            " WHERE published IS NOT NULL GROUP BY 1, 2"
+            " EXCEPT SELECT iso3, day, articles, mentions FROM country_days WHERE articles > 0",
+            "country_days has extra rows": "SELECT iso3, day, articles, mentions FROM country_days WHERE articles > 0 EXCEPT"
+            " SELECT iso3, substr(published, 1, 10), COUNT(*), SUM(n) FROM article_country"
+            " WHERE published IS NOT NULL GROUP BY 1, 2",
+            "orphan mentions": "SELECT 1 FROM mentions WHERE article NOT IN (SELECT rid FROM articles)",
         }
         for what, sql in checks.items():
             if c.execute(sql).fetchone() is not None:
                 problems.append(what)
         try:
             with c:
-                c.execute("INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)")
+                c.execute(
+                    "INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)"
+                )
         except sqlite3.DatabaseError as exc:
             problems.append(f"text index: {exc}")
         return problems

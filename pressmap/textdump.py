@@ -58,7 +58,7 @@ _END = re.compile(
     r"|\d+ (?:comments?|responses?|replies|reactions)\b.{0,120}|comments?|discussion|join the (?:conversation|discussion)"
     r"|about (?:the )?authors?|about us|contact us|quick links|site ?map|more (?:top )?stories|tags:?"
     r"|(?:sign up for|subscribe to) (?:our|the) .{0,40}newsletters?|newsletters?"
-    r"|.{1,60} (?:says|said|wrote|commented):|(?:want|looking for|like) more (?:stories|news|articles|of this)\b.{0,40}"
+    r"|(?:want|looking for|like) more (?:stories|news|articles|of this)\b.{0,40}"
     r"|more stories like this\??"
     # the same headings in other languages
     r"|voc[eê] (?:pode|tamb[eé]m pode) gostar.*|veja tamb[eé]m|leia (?:tamb[eé]m|mais)|(?:not[ií]cias|artigos|posts) relacionad[oa]s"
@@ -74,12 +74,14 @@ _BYLINE = re.compile(
     r"(?=\s*(?:[|•,;(]|[-–—]\s|\d|updated|published|posted|$))",
     re.I,
 )
-_NAME = re.compile(r"^(?:[A-Z][\w.'’-]*|de|van|von|der|al|bin|da|and|&)(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|der|al|bin|da|and|&)){0,5}$")
+_NAME = re.compile(
+    r"^(?:[A-Z][\w.'’-]*|de|van|von|der|al|bin|da|and|&)(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|der|al|bin|da|and|&)){0,5}$"
+)
 _DATE_WORDS = re.compile(r"\b(?:updated|modified|last (?:updated|modified))\b", re.I)
 _SEP = re.compile(r"\s*[|•·]\s*|\s+[-–—]\s+")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     text: str  # whitespace-normalised, bullet stripped
     bullet: bool  # a list item (w3m "  • ") or text indented under one
@@ -98,9 +100,8 @@ class _Line:
 _ZW_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _TRUNC = re.compile(r"(?:\w\.\.\.|\w…|(?:\.\.\.|…)\s*(?:read more|more|\[?\+\]?))$", re.I)
+_INNER_END = re.compile(r"[.!?][\"”’']? [A-Z“\"]")  # a sentence ending inside a line
 _IMAGE = re.compile(r"^\[[^\]]{0,120}\]$")
-
-
 _CONSENT = re.compile(
     r"\bcookies?\b.{0,200}\b(?:consent|accept|agree|privacy|browsing experience|personali[sz]e)"
     r"|\b(?:consent|accept|agree)\b.{0,200}\bcookies?\b"
@@ -129,26 +130,58 @@ _CTA = re.compile(
     re.I,
 )
 _CTA_HINTS = (
-    "subscri", "sign", "newsletter", "inbox", "deliver", "follow", "share", "like this", "error",
-    "commission", "affiliate", "credit", "rights reserved", "click", " app", "join", "mail", "contact",
-    "spam", "breaking", "latest", "letterbox", "personal", "copyright", "javascript", "standards",
-    "information provided", "results", "statements", "support", "every", "opinions", "reporting",
-    "writing", "editing", "compiled", "contributed", "home", "buy", "purchase",
+    "subscri",
+    "sign",
+    "newsletter",
+    "inbox",
+    "deliver",
+    "follow",
+    "share",
+    "like this",
+    "error",
+    "commission",
+    "affiliate",
+    "credit",
+    "rights reserved",
+    "click",
+    " app",
+    "join",
+    "mail",
+    "contact",
+    "spam",
+    "breaking",
+    "latest",
+    "letterbox",
+    "personal",
+    "copyright",
+    "javascript",
+    "standards",
+    "information provided",
+    "results",
+    "statements",
+    "support",
+    "every",
+    "opinions",
+    "reporting",
+    "writing",
+    "editing",
+    "compiled",
+    "contributed",
+    "home",
+    "buy",
+    "purchase",
 )
+_CTA_HINT = re.compile("|".join(map(re.escape, _CTA_HINTS)))
 
 
 def _cta(t: str) -> bool:
     """A call to action or credit line (cheap keyword check before the regex)."""
-    low = t.lower()
-    return any(h in low for h in _CTA_HINTS) and bool(_CTA.search(t))
+    return bool(_CTA_HINT.search(t.lower())) and bool(_CTA.search(t))
 
 
 _COMMENT_HEAD = re.compile(r"\b(?:comments?|responses|replies)\b", re.I)
-
-
-_ABOUT_ORG = re.compile(r"^About (?:[A-Z][\w&.'’-]*\s?){1,3}:?$")  # "About Ascom": the boilerplate
-
-
+_ABOUT_ORG = re.compile(r"^About (?:[A-Z][\w&.'’-]*\s?){1,3}:?$")  # "About Acme Corp": company boilerplate
+_SAYS = re.compile(r" (?:says|said|wrote|commented):$")
 
 
 def _is_end(t: str, words: int, bullet: bool) -> bool:
@@ -157,6 +190,8 @@ def _is_end(t: str, words: int, bullet: bool) -> bool:
         return True
     if words <= 4 and not bullet and _ABOUT_ORG.match(t):
         return True
+    if t[-1] == ":" and _SAYS.search(t[-12:]):
+        return True  # "Jo Bloggs on May 2 said:", a comment's header
     return words <= 25 and bool(_END.match(t)) and (not bullet or t.endswith(":"))
 
 
@@ -181,19 +216,21 @@ def _lines(text: str, site_lines: Iterable[str] | None) -> list[_Line | None]:
     if _ZW_RE.search(text):
         text = _ZW_RE.sub("", text)
     raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    parsed: list[tuple[str, bool, bool] | None] = []
+    parsed: list[tuple[str, bool, bool, int] | None] = []
     for line in raw:
-        t = " ".join(line.split())
-        if not t:
+        parts = line.split()
+        if not parts:
             parsed.append(None)
             continue
-        bullet = not t[0].isalpha() and bool(_BULLET.match(line))
+        bullet = not parts[0][0].isalpha() and bool(_BULLET.match(line))
         if bullet:
             line = _BULLET.sub("", line, count=1)
-            t = " ".join(line.split())
+            parts = line.split()
+        t = " ".join(parts)
         if t and "[" in t and len(t) > 60 and t[-1] != "]":
             t = _IMG_INLINE.sub(" ", _IMG_PREFIX.sub("", t)).strip() or t  # "[photo-alt]Text…"
-        parsed.append((t, bullet, line[:2].isspace()) if t else None)
+            parts = t.split()
+        parsed.append((t, bullet, line[:2].isspace(), len(parts)) if t else None)
     counts = Counter(_key(p[0]) for p in parsed if p)
     site = {_key(" ".join(s.split())) for s in site_lines} if site_lines else set()
     out: list[_Line | None] = []
@@ -201,25 +238,39 @@ def _lines(text: str, site_lines: Iterable[str] | None) -> list[_Line | None]:
         if p is None:
             out.append(None)
             continue
-        t, bullet, indent = p
+        t, bullet, indent, words = p
         k = _key(t)
-        words = _count_words(t)
+        if words * 12 < len(t):  # few spaces: CJK or similar script
+            words = _count_words(t)
         last = t[-1]
         teaser = (
-            (last in ".…eE" and bool(_TRUNC.search(t[-24:]))) or (last == "]" and bool(_IMAGE.match(t)))
+            (last in ".…eE" and bool(_TRUNC.search(t[-24:])) and len(_INNER_END.findall(t)) < 2)
+            or (last == "]" and bool(_IMAGE.match(t)))
             or (words >= 10 and _fused_headline(t))
         ) and not (words <= 8 and _COMMENT_HEAD.search(t))
         sentence = not teaser and (
             (words >= 8 and bool(_END_PUNCT.search(t[-6:])))
             or (words >= 3 and bool(_SENT_END.search(t[-6:])) and not t[0].islower())
         )
-        junk = bool(words <= 8 and _JUNK.match(t)) or (
-            words >= 8 and ("ookie" in t or "agree" in t) and bool(_CONSENT.search(t))
-        ) or (words <= 40 and _cta(t))
+        junk = (
+            bool(words <= 8 and _JUNK.match(t))
+            or (words >= 8 and ("ookie" in t or "agree" in t) and bool(_CONSENT.search(t)))
+            or (words <= 40 and _cta(t))
+        )
         out.append(
-            _Line(t, bullet, words, counts[k], k in site, junk,
-                  bool(words <= 12 and _SECTION.match(t)), words <= 25 and _is_end(t, words, bullet),
-                  sentence, teaser, indent)
+            _Line(
+                t,
+                bullet,
+                words,
+                counts[k],
+                k in site,
+                junk,
+                bool(words <= 12 and _SECTION.match(t)),
+                words <= 25 and _is_end(t, words, bullet),
+                sentence,
+                teaser,
+                indent,
+            )
         )
     _mark_rows(out)
     prose = [ln for ln in out if ln and ln.sentence and not ln.bullet]
@@ -242,16 +293,21 @@ def _mark_rows(lines: list[_Line | None]) -> None:
             ok = sum(1 for t in toks if _NUM.match(t)) * 3 >= len(toks)
         flags.append(ok)
     run: list[int] = []
-    for i, ln in enumerate(lines + [None]):
+    for i, ln in enumerate(lines):
         if ln is None:
-            continue
-        if i < len(flags) and flags[i]:
+            continue  # blank lines do not break a table
+        if flags[i]:
             run.append(i)
             continue
-        if len(run) >= 3:
-            for j in run:
-                lines[j].row = True  # type: ignore[union-attr]
+        _flag_rows(lines, run)
         run = []
+    _flag_rows(lines, run)
+
+
+def _flag_rows(lines: list[_Line | None], run: list[int]) -> None:
+    if len(run) >= 3:
+        for j in run:
+            lines[j].row = True  # type: ignore[union-attr]
 
 
 _FUSE = re.compile(r"[a-z0-9’'?!)][A-Z][a-z]")
@@ -283,12 +339,20 @@ def _long_prose(ln: _Line) -> bool:
 
 
 _INDENT_W = 0.1
-_ROW_W = 1.0
+_ROW_W = 0.5
 _WALL = -1e9  # a score no story can cross
 
 
 # line-score weights (words of prose are worth 1 each)
-W = {"section": 40.0, "junk": 4.0, "teaser": 5.0, "rep": 8.0, "bullet": 9.0, "long": 0.3, "short": 4.0}
+W = {
+    "section": 40.0,
+    "junk": 4.0,
+    "teaser": 5.0,
+    "rep": 8.0,
+    "bullet": 9.0,
+    "long": 0.3,
+    "short": 4.0,
+}
 
 
 def _score(ln: _Line) -> float:
@@ -372,27 +436,30 @@ def _region(lines: list[_Line | None]) -> tuple[int, int]:
     return start, end
 
 
-def _bridge(lines: list[_Line | None], end: int, seg: list[float],
-            cand: list[float] | None = None) -> bool:
+def _bridge(
+    lines: list[_Line | None], end: int, seg: list[float], cand: list[float] | None = None
+) -> bool:
     """Whether text ending at ``end`` goes on in ``seg`` across the box heading before ``seg``.
 
     ``cand`` is the run to add (``seg`` itself unless bridging backwards): it must read as
-    story prose (2+ paragraphs of 20+ words on average) and score 30+.
+    story prose (paragraphs of 20+ words on average) and score 20+.
     """
     cand = cand or seg
     w = int(seg[3])
     wall = lines[w] if w >= 0 else None
-    if wall is None or _HARD_END.search(wall.text) or cand[0] < 30:
+    if wall is None or _HARD_END.search(wall.text) or cand[0] < 20:
         return False
     if sum(1 for x in lines[end : int(seg[1])] if x is not None) > 10:
         return False
-    paras = [x.words for x in lines[int(cand[1]) : int(cand[2])]
-             if x is not None and x.sentence and not x.bullet and not x.indent]
-    return len(paras) >= 2 and sum(paras) >= 20 * len(paras)
+    paras = [
+        x.words
+        for x in lines[int(cand[1]) : int(cand[2])]
+        if x is not None and x.sentence and not x.bullet and not x.indent
+    ]
+    return len(paras) >= 1 and sum(paras) >= 20 * len(paras)
 
 
 _LONG = 20
-_SUBHEAD = True
 _CAPTION = re.compile(
     r"\((?:image|photo|picture|pic|credit|source|video)s?:|\b(?:credit|photo|image|picture|source)s?:\s|"
     r"^(?:read more|read also|also read|see also|related|watch|more|click here)\b|\bgetty\b|\bshutterstock\b"
@@ -425,8 +492,11 @@ def _subheading(ln: _Line, prev: _Line | None, nxt: _Line | None) -> bool:
         and not ln.teaser
         and prev is not None
         and nxt is not None
-        and (prev.sentence or prev.bullet) and prev.words >= _SUB_PREV
-        and nxt.sentence and not nxt.bullet and nxt.words >= _SUB_NEXT
+        and (prev.sentence or prev.bullet)
+        and prev.words >= _SUB_PREV
+        and nxt.sentence
+        and not nxt.bullet
+        and nxt.words >= _SUB_NEXT
         and not _CAPTION.search(ln.text)
     )
 
@@ -435,7 +505,14 @@ def _keep(ln: _Line, prev: _Line | None, nxt: _Line | None) -> bool:
     """Whether a line inside the story region is story text."""
     if ln.words <= 80 and _PHOTO.search(ln.text):
         return False
-    if ln.junk or ln.section or ln.end or ln.site or ln.teaser or (ln.count >= 2 and not _long_prose(ln)):
+    if (
+        ln.junk
+        or ln.section
+        or ln.end
+        or ln.site
+        or ln.teaser
+        or (ln.count >= 2 and not _long_prose(ln))
+    ):
         return False
     if ln.bullet:
         return (ln.sentence and ln.words >= 6) or (
@@ -454,11 +531,15 @@ def _keep(ln: _Line, prev: _Line | None, nxt: _Line | None) -> bool:
 def _credited(lines: list[_Line | None], idx: list[int]) -> set[int]:
     """Captions shown twice, once with a credit appended ("A view of X." / "A view of X.Credit…")."""
     out: set[int] = set()
-    for a, b in zip(idx, idx[1:]):
+    for a, b in zip(idx, idx[1:], strict=False):
         x, y = lines[a], lines[b]
         assert x is not None and y is not None
         short, long_ = (x, y) if len(x.text) <= len(y.text) else (y, x)
-        if short.words >= 3 and long_.text.startswith(short.text) and long_.words - short.words <= 12:
+        if (
+            short.words >= 3
+            and long_.text.startswith(short.text)
+            and long_.words - short.words <= 12
+        ):
             if long_.text != short.text:
                 out.update((a, b))
     return out
@@ -502,8 +583,16 @@ def _is_clean(lines: list[_Line | None]) -> bool:
     real = [ln for ln in lines if ln]
     if not real:
         return True
-    bad = sum(1 for ln in real if ln.junk or ln.section or ln.end or ln.site or (ln.count >= 2 and ln.words >= 1)
-              or (ln.bullet and not ln.sentence))
+    bad = sum(
+        1
+        for ln in real
+        if ln.junk
+        or ln.section
+        or ln.end
+        or ln.site
+        or (ln.count >= 2 and ln.words >= 1)
+        or (ln.bullet and not ln.sentence)
+    )
     prose = sum(ln.words for ln in real if ln.sentence or ln.words >= 12)
     total = sum(ln.words for ln in real)
     return bad == 0 and prose >= 0.6 * total
@@ -517,9 +606,11 @@ def _clean_text(text: str) -> str:
         rows = [r for r in rows if r]
         if not rows:
             continue
-        longest = max(len(r) for r in rows)
-        wrapped = len(rows) > 1 and longest <= 100 and all(len(r) >= 0.5 * longest for r in rows[:-1])
-        blocks.append(" ".join(rows) if wrapped else "\n".join(rows))
+        out = rows[0]
+        for prev, row in zip(rows, rows[1:], strict=False):
+            wrapped = row[0].islower() or not _END_PUNCT.search(prev[-6:])
+            out += (" " if wrapped and not _BULLET.match(row) else "\n") + row
+        blocks.append(out)
     return "\n\n".join(blocks)
 
 
@@ -539,10 +630,20 @@ _UI = re.compile(
     r"\b(?:share|sharing|shares|sign(?:ed)? (?:in|up)|log ?in|subscribe|newsletters?|e-?mail|posted|homepage"
     r"|url|browse|menu|search|cookies?|click|follow|advertis\w*|comments?|print|photo|image|credits?|getty"
     r"|file|caption|video|watch|listen|download|app|skip|toggle|close|open|login|account|chevron\w*"
-    r"|profile|sign ?out|logo|flag of|published|updated|ago|header|footer|live|https?)\b|https?://|\w(?:Sign|Log)",
+    r"|profile|sign ?out|logo|flag of|published|updated|ago|header|footer|live|https?|min read|view|welcome)\b"
+    r"|https?://|\w(?:Sign|Log|Email|Share)|\wBy [A-Z]|e-?mail\b",
     re.I,
 )
 _WORD = re.compile(r"\w{4,}")
+
+
+def _first_prose(lines: list[_Line | None], start: int, end: int) -> int:
+    """Index of the story's first real paragraph (12+ words of prose), else ``start``."""
+    for i in range(start, end):
+        ln = lines[i]
+        if ln is not None and ln.sentence and ln.words >= 12 and not ln.bullet:
+            return i
+    return start
 
 
 def _find_title(lines: list[_Line | None], start: int, end: int) -> tuple[str | None, int]:
@@ -551,8 +652,7 @@ def _find_title(lines: list[_Line | None], start: int, end: int) -> tuple[str | 
     Scored by closeness to the story, a byline/date just below it, words shared with the
     opening paragraphs, title-like shape, and the absence of interface words.
     """
-    first = next((i for i in range(start, end) if (x := lines[i]) is not None and x.sentence
-                  and x.words >= 12 and not x.bullet), start)
+    first = _first_prose(lines, start, end)
     lede: set[str] = set()
     for ln in lines[first : min(end, first + 12)]:
         if ln is not None and ln.sentence:
@@ -628,30 +728,46 @@ def _find_byline(lines: list[_Line | None], lo: int, hi: int) -> tuple[str | Non
                 author = name
         d = find_date(t)
         if d:
-            if _DATE_WORDS.search(t[: d[1]]) and not re.search(r"published|posted", t[: d[1]], re.I):
+            if _DATE_WORDS.search(t[: d[1]]) and not re.search(
+                r"published|posted", t[: d[1]], re.I
+            ):
                 updated = updated or d[0]
             elif published is None:
                 published = d[0]
                 if author is None and d[1] > 0:
                     head = _SEP.split(t[: d[1]].strip(" |•·-–—,"))[0].strip()
                     head = re.sub(r"^(?:by|posted by|written by)\s+", "", head, flags=re.I)
-                    if head and 2 <= len(head.split()) <= 5 and _NAME.match(head) and not re.search(
-                        r"published|updated|posted", head, re.I
+                    if (
+                        head
+                        and 2 <= len(head.split()) <= 5
+                        and _NAME.match(head)
+                        and not re.search(r"published|updated|posted", head, re.I)
                     ):
                         author = head
     return author, published or updated
 
 
 def _find_source(lines: list[_Line | None]) -> str | None:
-    """Outlet name from a copyright line, else from a short first line repeated on the page."""
+    """Outlet name from a copyright line, else from a short first line repeated on the page.
+
+    >>> _find_source(_lines("Daily Planet\\nNews\\n\\nDaily Planet\\n", None))
+    'Daily Planet'
+    """
     real = [ln for ln in lines if ln]
     for ln in reversed(real[-60:]):
         if ln.words <= 20 and re.search(r"©|copyright|\(c\)", ln.text, re.I):
             name = source_from_copyright(ln.text)
             if name:
                 return name
-    for ln in real[:3]:
-        if 1 <= ln.words <= 4 and not ln.bullet and not ln.junk and ln.text[0].isupper():
+    for ln in real[:3]:  # a masthead: a short first line the page repeats
+        if (
+            1 <= ln.words <= 4
+            and ln.count >= 2
+            and not ln.bullet
+            and not ln.junk
+            and ln.text[0].isupper()
+            and not _UI.search(ln.text)
+        ):
             return ln.text
     return None
 
@@ -711,9 +827,12 @@ def extract(text: str, site_lines: Iterable[str] | None = None) -> Extracted:
             kept.append(ln.text)
             seen.add(ln.text)
     body = "\n\n".join(kept)
-    author, published = _find_byline(lines, ti if ti >= 0 else max(0, start - 15), start + 3)
-    if published is None:
-        author2, published = _find_byline(lines, 0, start + 10)
+    first = _first_prose(lines, start, end)
+    author, published = _find_byline(
+        lines, ti if 0 <= ti < first else max(0, first - 15), first + 3
+    )
+    if published is None:  # a dateline further up the page, or in the story's first lines
+        author2, published = _find_byline(lines, 0, first + 10)
         author = author or author2
     source = _find_source(lines)
     return Extracted(

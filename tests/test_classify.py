@@ -27,3 +27,15 @@ def test_legend_lists_bounds_and_not_mentioned() -> None:
     labels = [label for _, label in c.legend()]
     assert labels[-1] == "not mentioned"
     assert labels[0].startswith("1") and labels[-2].endswith("100")
+
+
+def test_whole_numbers_get_whole_bounds_and_disjoint_labels() -> None:
+    c = classify({str(i): v for i, v in enumerate([1, 1, 1, 2, 2, 3, 5, 8, 20, 100, 9744])})
+    assert c.integer and all(float(b).is_integer() for b in c.bounds)
+    labels = [label for _, label in c.legend()][:-1]
+    lows = [int(label.split(" – ")[0]) for label in labels]
+    highs = [int(label.split(" – ")[-1]) for label in labels]
+    assert lows[0] == 1 and highs[-1] == 9744
+    assert all(lo == hi + 1 for lo, hi in zip(lows[1:], highs[:-1], strict=True))  # no overlap, no gap
+    shares = classify({"A": 0.5, "B": 2.25, "C": 7.5}, k=3)
+    assert not shares.integer and shares.bounds[-1] == 7.5

@@ -65,14 +65,14 @@ def assert_consistent(db) -> int:
 
 
 def test_sigkill_at_random_moments_then_rerun(tmp_path) -> None:
-    n = 1500
+    n = 2000  # ingest commits every 500 articles: kills land after 0, 1, 2 or 3 commits
     src = corpus(tmp_path / "in.jsonl", range(n))
     db = tmp_path / "k.db"
     Store(db).close()
     rnd = random.Random()
     # kill once the store holds a random number of articles, plus a random delay: lands
     # anywhere in a batch (during analysis, during a write transaction, between them)
-    thresholds = sorted(rnd.sample(range(50, n - 300), 4))
+    thresholds = sorted(rnd.sample(range(1, n - 700), 4))
     seen = []
     for k in thresholds:
         p = start_ingest(src, db)
@@ -81,7 +81,7 @@ def test_sigkill_at_random_moments_then_rerun(tmp_path) -> None:
                 watch.execute("SELECT COUNT(*) FROM articles").fetchone()[0] < k:
             time.sleep(0.01)
         watch.close()
-        time.sleep(rnd.uniform(0, 0.4))
+        time.sleep(rnd.uniform(0, 0.3))
         kill_group(p)
         stored = assert_consistent(db)
         assert stored >= (seen[-1] if seen else 0)  # committed batches stay committed

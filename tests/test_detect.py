@@ -222,6 +222,13 @@ def test_multilingual(det: Detector) -> None:
     assert "DEU" in isos(
         det, "Die Bundesregierung und Frankreich verhandeln mit Deutschland.", None
     )
+    assert {"DEU", "USA"} <= isos(
+        det, "Die Politik Deutschlands und der Vereinigten Staaten.", "de"
+    )
+    assert "USA" in isos(det, "Президент США встретился с послом.", "ru")
+    assert "SAU" in isos(det, "وزار الوفد السعودية أمس.", "ar")
+    # Names in another language count only in an article of that language.
+    assert isos(det, "Alemania", "en") == set()
 
 
 def test_mentions_are_well_formed(det: Detector) -> None:
@@ -292,3 +299,32 @@ def test_never_raises_offsets_hold_deterministic(text: str) -> None:
 def test_any_text_any_language(text: str, language: str | None) -> None:
     for m in default_detector().detect(text, language):
         assert text[m.start : m.end] == m.surface
+
+
+def test_organisations_and_institutions_named_after_countries(det: Detector) -> None:
+    assert isos(det, "He joined the American Diabetes Association in 2001.") == set()
+    assert isos(det, "She chairs the Future Farmers of America chapter.") == set()
+    ms = det.detect("The Philippine Department of Agriculture culled hogs.", "en")
+    assert [(m.iso3, m.kind) for m in ms] == [("PHL", "institution")]
+
+
+def test_us_local_news_readings(det: Detector) -> None:
+    # Native American senses in US local news.
+    text = "The Cherokee County board met. Indian gaming revenue in Oklahoma rose."
+    assert "IND" not in isos(det, text)
+    # A country's name used as a town's ("a Lebanon woman") is the town throughout.
+    town = "A Lebanon woman was charged. Police in Lebanon said the Lebanon fire was arson."
+    assert isos(det, town) == {"USA"}
+    assert "LBN" in isos(det, "Israel and Lebanon exchanged fire across the border.")
+
+
+def test_all_caps_only_in_headlines_and_datelines(det: Detector) -> None:
+    assert isos(det, "TOKYO, March 3 - Shares rose.") == {"JPN"}
+    assert isos(det, "JAPAN TRADE SURPLUS WIDENS\n\nThe figures came out today.") == {"JPN"}
+    assert isos(det, "The word JAPAN was written in the middle of a normal sentence here.") == set()
+
+
+def test_us_states_and_persons_named_after_places(det: Detector) -> None:
+    assert isos(det, "He was born in Virginia.") == {"USA"}
+    assert found(det, "George Washington was born in Virginia.") == [("Virginia", "USA", "place")]
+    assert isos(det, "Talks in Washington ended.") == {"USA"}

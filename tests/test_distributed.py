@@ -69,11 +69,22 @@ def test_dask_cluster_equals_single_process(tmp_path) -> None:
         loaded = client.run(lambda: __import__("pressmap.detect").detect
                             .default_detector.cache_info().currsize)
         assert list(loaded.values()) == [1, 1]
+        # the command line, given the scheduler's address
+        from click.testing import CliRunner
+
+        from pressmap.cli import main
+
+        res = CliRunner().invoke(main, ["ingest", str(src), "--db", str(tmp_path / "cli.db"),
+                                        "--scheduler", cluster.scheduler_address, "--json"])
+        assert res.exit_code == 0, res.output
+        assert json.loads(res.output.splitlines()[-1])["new"] == 60
+        assert not list(tmp_path.glob("pressmap-parquet-*"))  # its temporary Parquet is gone
     assert (remote.read, remote.new, len(remote.failed)) == (local.read, local.new,
                                                              len(local.failed)) == (60, 60, 1)
     a, b = dump(tmp_path / "local.db"), dump(tmp_path / "dask.db")
     assert len(a[1]) > 60  # the corpus does name countries
     assert a == b
+    assert dump(tmp_path / "cli.db") == a
     # the Parquet is plain: another store loads it to the same content
     with Store(tmp_path / "again.db") as s:
         load_parquet(out, s)

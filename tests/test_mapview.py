@@ -65,3 +65,31 @@ def test_polygons_keep_small_states() -> None:
     for iso3 in ["BHR", "SGP", "MLT", "TUV", "VAT", "FRA", "NOR", "XKX", "PSE", "TWN"]:
         assert iso3 in codes
     assert "-99" not in codes
+
+
+def test_comention_lines_join_label_points_with_numbers_only() -> None:
+    fc = load_countries()
+    pairs = [{"a": "AZE", "b": "ISR", "articles": 4}, {"a": "ISR", "b": "USA", "articles": 1},
+             {"a": "ISR", "b": "ZZZ", "articles": 9}]  # unknown code: skipped
+    html = build_map(fc, classify({"AZE": 1}), {"AZE": {"articles": 1, "mentions": 1}}).get_root().render()
+    assert "L.polyline" not in html
+    from pressmap.mapview import base_map
+
+    m = base_map()
+    country_layer(fc, classify({"AZE": 1}), {"AZE": {"articles": 1, "mentions": 1}}, pairs=pairs).add_to(m)
+    html = m.get_root().render()
+    lines = re.findall(r"L\.polyline\(\s*(\[\[.*?\]\])", html, re.S)
+    assert len(lines) == 2
+    where = {f["properties"]["iso3"]: f["properties"] for f in fc["features"]}
+    first = json.loads(lines[0])
+    assert first == [[where["AZE"]["label_lat"], where["AZE"]["label_lon"]],
+                     [where["ISR"]["label_lat"], where["ISR"]["label_lon"]]]
+    assert "Azerbaijan – Israel: 4 articles" in html and "Israel – United States" in html
+
+
+def test_share_in_tooltip() -> None:
+    layer = country_layer(load_countries(), classify({"AZE": 1}), {"AZE": {"articles": 1, "mentions": 2}},
+                          shares={"AZE": 0.0123})
+    gj = next(iter(layer._children.values()))
+    p = next(f["properties"] for f in gj.data["features"] if f["properties"]["iso3"] == "AZE")
+    assert p["summary"] == "1 article, 2 mentions (0.012% of articles)"

@@ -31,6 +31,9 @@ from pressmap.metadata import (
         ("12.03.2024", "2024-03-12"),
         ("03/25/2024", "2024-03-25"),
         ("Posted 12:00 pm, March 3rd, 2021", "2021-03-03"),
+        ("August 9, 2025 5:41 PM GMT+1", "2025-08-09T17:41:00+01:00"),
+        ("2025-08-09 10:00 UTC+05:30", "2025-08-09T10:00:00+05:30"),
+        ("Published Wed, Nov 20 20194:29 AM EST", "2019-11-20T04:29:00-05:00"),  # year run into time
     ],
 )
 def test_parse_date(text, iso):
@@ -76,3 +79,11 @@ def test_never_raises(s):
     parse_date(s)
     clean_title(s, s[:5])
     source_from_copyright(s)
+
+
+def test_docstring_examples():
+    import doctest
+
+    import pressmap.metadata as mod
+
+    assert doctest.testmod(mod).failed == 0

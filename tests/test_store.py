@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
+
 from pressmap.model import AnalyzedArticle, Article, CountryHits, Mention
 from pressmap.store import Store, content_hash
 
@@ -268,11 +270,43 @@ def test_rebuild_summaries_after_sql_copies(tmp_path) -> None:
                                        "mentions": 2 * r["mentions"]} for r in before]
 
 
-def test_time_series_and_pairs_match_oracle(tmp_path) -> None:
+def _with(pairs: dict, iso3: str) -> list[dict]:
+    other = {}
+    for (x, y), n in pairs.items():
+        if iso3 in (x, y):
+            other[y if x == iso3 else x] = n
+    return sorted(({"iso3": k, "articles": n} for k, n in other.items()),
+                  key=lambda r: (-r["articles"], r["iso3"]))[:20]
+
+
+def _oracle_series(corpus, f, iso3: str) -> list[dict]:
+    per: dict[str, list[int]] = {}
+    for a in corpus:
+        if not a.article.published or not _oracle_passes(a.article, f):
+            continue
+        n = sum(1 for m in a.mentions if m.iso3 == iso3 and m.kind in f.kinds)
+        if n >= max(f.min_mentions, 1):
+            row = per.setdefault(a.article.published[:7], [0, 0])
+            row[0] += 1
+            row[1] += n
+    return [{"period": k, "articles": v[0], "mentions": v[1]} for k, v in sorted(per.items())]
+
+
+SERIES_FILTERS = [{}, {"kinds": ("name", "place")}, {"sources": ("AP",)}, {"min_mentions": 2},
+                  {"date_from": "2024-03-10"}, {"date_to": "2024-03-10"},
+                  {"date_from": "2024-03-10T09"}, {"date_from": "2024-01-05", "sources": ("AP",)}]
+
+
+@pytest.mark.parametrize("summaries", [True, False])
+def test_time_series_and_pairs_match_oracle(tmp_path, monkeypatch, summaries) -> None:
+    """Both the summary tables and the plain scans of article_country give the oracle's answer."""
     from itertools import combinations
 
     from pressmap import queries as q
 
+    if not summaries:
+        monkeypatch.setattr(q, "_unfiltered", lambda f: False)
+        monkeypatch.setattr(q, "_by_day", lambda f: False)
     corpus = _random_corpus(11, n=80)
     s = Store(tmp_path / "p.db")
     for a in corpus:
@@ -281,6 +315,8 @@ def test_time_series_and_pairs_match_oracle(tmp_path) -> None:
         s.put(a)
         corpus[int(a.article.id[1:])] = a
     assert s.check() == []
+    for kw in FILTERS:
+        assert q.country_counts(s.conn, q.Filters(**kw)) == _oracle_counts(corpus, q.Filters(**kw))
     if hasattr(q, "co_mentions"):
         pairs: dict[tuple[str, str], int] = {}
         for a in corpus:
@@ -289,17 +325,29 @@ def test_time_series_and_pairs_match_oracle(tmp_path) -> None:
         expect = sorted(({"a": x, "b": y, "articles": n} for (x, y), n in pairs.items()),
                         key=lambda r: (-r["articles"], r["a"], r["b"]))[:20]
         assert q.co_mentions(s.conn, q.Filters()) == expect
+        for iso3 in ("FRA", "USA"):
+            assert q.co_mentions(s.conn, q.Filters(), iso3) == _with(pairs, iso3)
     if hasattr(q, "time_series"):
-        for kw in ({}, {"kinds": ("name", "place")}, {"sources": ("AP",)}, {"min_mentions": 2}):
+        for kw in SERIES_FILTERS:
             f = q.Filters(**kw)
-            per: dict[str, list[int]] = {}
-            for a in corpus:
-                if not a.article.published or not _oracle_passes(a.article, f):
-                    continue
-                n = sum(1 for m in a.mentions if m.iso3 == "FRA" and m.kind in f.kinds)
-                if n >= max(f.min_mentions, 1):
-                    row = per.setdefault(a.article.published[:7], [0, 0])
-                    row[0] += 1
-                    row[1] += n
-            want = [{"period": k, "articles": v[0], "mentions": v[1]} for k, v in sorted(per.items())]
-            assert q.time_series(s.conn, "FRA", f, "month") == want, kw
+            assert q.time_series(s.conn, "FRA", f, "month") == _oracle_series(corpus, f, "FRA"), kw
+
+
+def test_main_only_filter(tmp_path) -> None:
+    """Main country: the most-mentioned; among ties, those named in the title; else all tied."""
+    from pressmap import queries as q
+
+    if "main_only" not in q.Filters.__dataclass_fields__:
+        pytest.skip("no main_only filter")
+    s = Store(tmp_path / "m.db")
+    a1 = analyzed("m1", "Paris Paris Baku.", {"FRA": [(0, 5, "capital"), (6, 11, "capital")],
+                                              "AZE": [(12, 16, "capital")]})
+    a2 = analyzed("m2", "Baku Paris.", {"AZE": [(0, 4, "capital")], "FRA": [(5, 10, "capital")]})
+    a2.article.title = "Baku talks"
+    a3 = analyzed("m3", "Baku Paris.", {"AZE": [(0, 4, "capital")], "FRA": [(5, 10, "capital")]})
+    a3.article.title = "Talks"
+    for a in (a1, a2, a3):
+        s.put(a)
+    got = {r["iso3"]: r["articles"] for r in q.country_counts(s.conn, q.Filters(main_only=True))}
+    assert got == {"FRA": 2, "AZE": 2}  # m1 -> FRA; m2 -> AZE (title); m3 -> both (tied)
+    assert [g.id for g in q.snippets(s.conn, "AZE", q.Filters(main_only=True))] == ["m2", "m3"]

@@ -60,6 +60,14 @@ def test_example_keeps_every_story_paragraph_in_order():
     assert text.startswith("The Trump administration is in advanced talks")
 
 
+def test_example_has_nothing_but_story_paragraphs_and_its_subheading():
+    paras = _example().text.split("\n\n")
+    starts = _story_paragraphs()
+    extra = [p for p in paras if not any(st in p for st in starts)]
+    assert extra == ["Obstacles remain"]  # the story's own subheading; nothing else
+    assert len(paras) == len(starts) + 1
+
+
 def test_example_paragraphs_separated_by_blank_lines():
     paras = _example().text.split("\n\n")
     assert len(paras) >= len(_story_paragraphs())
@@ -108,6 +116,30 @@ def test_clean_article_comes_through_whole():
     assert ex.text == want.strip()
 
 
+REUTERS = """Azerbaijan, Armenia sign peace deal at White House
+
+By Jane Doe and John Roe
+
+August 9, 2025 5:41 PM GMT+1
+
+WASHINGTON, Aug 8 (Reuters) - The leaders of Armenia and Azerbaijan signed an agreement at the
+White House on Friday that could open the way to ending decades of conflict, officials said.
+
+"We are here today to sign a historic peace declaration," Trump said, flanked by the two leaders.
+
+(Reporting by Jane Doe; Editing by John Roe)
+"""
+
+
+def test_clean_reuters_style_article_whole_with_metadata():
+    ex = extract(REUTERS)
+    want = "\n\n".join(" ".join(p.split()) for p in REUTERS.strip().split("\n\n"))
+    assert ex.text == want
+    assert ex.title == "Azerbaijan, Armenia sign peace deal at White House"
+    assert ex.author == "Jane Doe and John Roe"
+    assert ex.published == "2025-08-09T17:41:00+01:00"
+
+
 def test_clean_plain_paragraphs_unchanged():
     text = "First paragraph of the story, with a sentence.\n\nSecond one here, also a sentence."
     assert extract(text).text == text
@@ -132,6 +164,48 @@ def test_site_lines_hook_drops_lines_seen_on_other_pages():
     assert "Talks go on for a week" in with_hook.text
 
 
+STORY = [
+    "Leaders from both countries met in the capital on Friday to open talks on a new trade deal, "
+    "officials said, after months of preparation by negotiators on both sides.",
+    "The talks are expected to last a week and will cover tariffs, energy and transport links, "
+    "according to a statement released by the foreign ministry late on Thursday evening.",
+    "Analysts said the outcome was far from certain, pointing to disagreements over farm goods "
+    "and the pace at which import quotas should be lifted under any final agreement.",
+]
+MENU = "Home\n  • World\n  • Business\n  • Sport\n  • Culture\n\n"
+
+
+def test_comments_after_the_story_are_dropped():
+    comments = "\n\n".join(
+        f"  • reader{i} says:\n\n    November 19, 2019 at 6:3{i} am\n\n"
+        f"    I have been following this for years and I think the government is completely wrong "
+        f"about it, as anyone who has lived there for a while would tell you, number {i}."
+        for i in range(6))
+    page = MENU + "Talks open on trade\n\n" + "\n\n".join(STORY) + "\n\n12 Comments\n\n" + comments
+    ex = extract(page)
+    assert ex.text == "\n\n".join(STORY)
+    assert ex.title == "Talks open on trade"
+
+
+def test_box_of_other_stories_inside_the_story_is_bridged_and_dropped():
+    box = ("Trending News\n\n  • Storm hits the coast as thousands flee\n"
+           "  • Football club sacks its manager after defeat\n  • Prices rise again in October\n\n")
+    page = MENU + "Talks open on trade\n\n" + STORY[0] + "\n\n" + box + "\n\n".join(STORY[1:]) + (
+        "\n\nMost Popular\n\n  • Another story\n  • And another one\n")
+    ex = extract(page)
+    assert ex.text == "\n\n".join(STORY)
+
+
+def test_teasers_and_calls_to_action_are_dropped():
+    tail = ("Sign up for our newsletter to get the best stories delivered to your inbox.\n\n"
+            "Follow us on Twitter @planet for the latest news.\n\n"
+            "Ford Recalls F-150s Over Loose CableFord is recalling over 168,000 F-150 pickup trucks "
+            "because a loose cable can cause stalling.\n\n"
+            "Another teaser paragraph that was cut short by the site at exactly this poi...\n")
+    page = MENU + "Talks open on trade\n\n" + "\n\n".join(STORY) + "\n\n" + tail
+    assert extract(page).text == "\n\n".join(STORY)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text())
 def test_never_raises_on_any_str(s):
@@ -145,3 +219,11 @@ def test_never_raises_on_any_str(s):
                                  "Top Stories", "© 2024 Site", "\u00a0", "\r", "  □ x"]), max_size=40))
 def test_never_raises_on_page_like_input(rows):
     extract("\n".join(rows))
+
+
+def test_docstring_examples():
+    import doctest
+
+    import pressmap.textdump as mod
+
+    assert doctest.testmod(mod).failed == 0

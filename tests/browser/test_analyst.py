@@ -54,7 +54,7 @@ def test_url_restores_filters_country_and_lines(open_app) -> None:
     assert pg.get_by_role("radio", name="Only its main country").is_checked()
     # main-country only: Azerbaijan leads the example article but not the hostile one (Bahrain)
     figures = pg.locator(".pm-figures").inner_text()
-    assert figures.startswith("1 articles"), figures
+    assert figures.startswith("1 article ·"), figures
     evidence = " ".join(pg.locator(".pm-evidence").all_inner_texts())
     assert "capital: Baku" in evidence and "name: Azerbaijan" in evidence
     pg.locator("[data-testid=stVegaLiteChart]").first.wait_for(timeout=30_000)  # mentions over time
@@ -112,11 +112,22 @@ def test_overview_tab_then_map(open_app) -> None:
     pg.get_by_role("heading", name="Top countries").wait_for(timeout=60_000)
     pg.get_by_role("heading", name="Countries mentioned together").wait_for()
     pg.locator("[data-testid=stVegaLiteChart]").first.wait_for(timeout=30_000)
-    assert pg.locator("[data-testid=stDataFrame]").count() >= 2  # pairs and articles
+    pg.locator("[data-testid=stDataFrame]").nth(1).wait_for(timeout=30_000)  # pairs and articles
     body = pg.inner_text("body")
     assert "First published" in body and "2025-08-02" in body
     pg.get_by_role("tab", name="Map").click()
     frame = pg.frame_locator('iframe[title="streamlit_folium.st_folium"]')
-    frame.locator("path.leaflet-interactive").first.wait_for(state="visible", timeout=30_000)
+    frame.locator("path.leaflet-interactive").first.wait_for(state="attached", timeout=30_000)
+
+    def drawn_width():  # the map was mounted visible: Azerbaijan is drawn at a real size
+        try:
+            return map_frame(pg).evaluate(
+                "() => { let w = 0; window.map.eachLayer(l => { const p = l.feature && l.feature.properties;"
+                " if (p && p.iso3 === 'AZE' && l._path) w = l._path.getBoundingClientRect().width; });"
+                " return w; }")
+        except Exception:  # noqa: BLE001 - the frame may still be loading
+            return 0
+
+    assert wait_until(lambda: drawn_width() > 3, what="Azerbaijan drawn")
     assert fills(pg, "AZE")["AZE"] != NOT_MENTIONED
     assert external_hosts(pg) == set()

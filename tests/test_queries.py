@@ -1,0 +1,106 @@
+"""The dashboard's queries on a small database built from hand-written sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from pressmap import queries as q
+from pressmap.analysis import analyze_article
+from pressmap.model import Article
+from pressmap.store import Store
+
+ARTICLES = [
+    # Iran and Israel tie (2 each); only Israel is in the title, so Israel is the main country.
+    Article(id="a1", title="Israel warns", text="Iran and Israel traded threats. Iran denied it. "
+            "Israel said more.", published="2025-01-10", source="Wire", language="en"),
+    # Azerbaijan (2) leads Israel (1); Baku is a capital.
+    Article(id="a2", title="Summit", text="Officials in Baku met Israeli envoys. Azerbaijan hosted.",
+            published="2025-02-03", source="Daily", language="en"),
+    # France and Germany tie, neither in the title: both are kept as main countries.
+    Article(id="a3", title="Europe talks", text="France and Germany met. France and Germany agreed.",
+            published="2025-02-20", source="Daily", language="fr"),
+    # Undated, no source.
+    Article(id="a4", title=None, text="Kenya exported tea to Pakistan.", language="en"),
+]
+
+
+@pytest.fixture(scope="module")
+def conn():
+    s = Store(":memory:")
+    for a in ARTICLES:
+        s.put(analyze_article(a))
+    return s.conn
+
+
+def counts(conn, **kw) -> dict[str, tuple[int, int]]:
+    return {r["iso3"]: (r["articles"], r["mentions"]) for r in q.country_counts(conn, q.Filters(**kw))}
+
+
+def test_counts_and_filters(conn) -> None:
+    c = counts(conn)
+    assert c["ISR"] == (2, 3) and c["AZE"] == (1, 2) and c["FRA"] == (1, 2)
+    assert set(counts(conn, sources=("Daily",))) == {"AZE", "ISR", "FRA", "DEU"}
+    assert set(counts(conn, languages=("fr",))) == {"FRA", "DEU"}
+    assert set(counts(conn, date_from="2025-02-01", date_to="2025-02-10")) == {"AZE", "ISR"}
+    assert set(counts(conn, search="tea")) == {"KEN", "PAK"}
+    assert set(counts(conn, search="SUMMIT")) == {"AZE", "ISR"}  # titles too, any case
+    assert counts(conn, kinds=("capital",)) == {"AZE": (1, 1)}
+    assert set(counts(conn, min_mentions=2)) == {"IRN", "ISR", "AZE", "FRA", "DEU"}
+
+
+def test_main_country_ties_broken_by_title(conn) -> None:
+    c = counts(conn, main_only=True)
+    assert "IRN" not in c and c["ISR"] == (1, 2)  # tie with Iran, Israel in the title
+    assert c["AZE"] == (1, 2)
+    assert c["FRA"] == (1, 2) and c["DEU"] == (1, 2)  # still tied: both kept
+    assert c["KEN"] == (1, 1) and c["PAK"] == (1, 1)
+    # counting only capitals, Azerbaijan is the only country in a2 and its main one
+    assert counts(conn, main_only=True, kinds=("capital",)) == {"AZE": (1, 1)}
+
+
+def test_time_series_and_fill(conn) -> None:
+    ts = q.time_series(conn, "ISR", q.Filters(), "month")
+    assert ts == [{"period": "2025-01", "articles": 1, "mentions": 2},
+                  {"period": "2025-02", "articles": 1, "mentions": 1}]
+    filled = q.fill_periods(q.time_series(conn, "AZE", q.Filters(), "month"), "2024-12-01",
+                            "2025-03-01", "month")
+    assert [(r["period"], r["articles"]) for r in filled] == [
+        ("2024-12", 0), ("2025-01", 0), ("2025-02", 1), ("2025-03", 0)]
+    assert q.time_series(conn, "KEN", q.Filters(), "day") == []  # undated
+    assert q.period_for("2025-01-01", "2025-02-01") == "day"
+    assert q.period_for("2020-01-01", "2025-02-01") == "month"
+
+
+def test_co_mentions(conn) -> None:
+    pairs = {(p["a"], p["b"]): p["articles"] for p in q.co_mentions(conn)}
+    assert pairs == {("AZE", "ISR"): 1, ("IRN", "ISR"): 1, ("DEU", "FRA"): 1, ("KEN", "PAK"): 1}
+    with_isr = {r["iso3"]: r["articles"] for r in q.co_mentions(conn, iso3="ISR")}
+    assert with_isr == {"AZE": 1, "IRN": 1}
+    # Israel is a main country only in a1; its companions there still count
+    assert {r["iso3"] for r in q.co_mentions(conn, q.Filters(main_only=True), iso3="ISR")} == {"IRN"}
+
+
+def test_snippets_newest_first_and_article_text(conn) -> None:
+    got = q.snippets(conn, "ISR")
+    assert [g.id for g in got] == ["a2", "a1"]
+    assert got[0].snippets[0].kinds == [("demonym", "Israeli")]
+    art = q.article_text(conn, got[1].rid)
+    assert {m["iso3"] for m in art.mentions} == {"IRN", "ISR"}
+    assert all(art.text[m["start"]:m["end"]] == m["surface"] for m in art.mentions)
+    only = q.article_text(conn, got[0].rid, kinds=("capital",))
+    assert [m["surface"] for m in only.mentions] == ["Baku"]
+    assert q.article_text(conn, 999) is None
+
+
+def test_lists_span_table_and_mention_rows(conn) -> None:
+    assert q.languages(conn) == ["en", "fr"]
+    assert q.sources(conn) == ["Daily", "Wire"]
+    assert q.date_span(conn) == ("2025-01-10", "2025-02-20")
+    table = q.articles_table(conn, q.Filters(sources=("Daily",)))
+    assert [r["id"] for r in table] == ["a3", "a2"]
+    assert table[1]["countries"].split() == ["AZE:2", "ISR:1"] and table[1]["mentions"] == 3
+    rows = q.mention_rows(conn, q.Filters(), "AZE")
+    assert [(r["surface"], r["kind"]) for r in rows] == [("Baku", "capital"), ("Azerbaijan", "name")]
+    assert rows[0]["snippet"] == "Officials in Baku met Israeli envoys."
+    assert len(q.mention_rows(conn, q.Filters(kinds=("name",)))) == sum(
+        1 for r in q.mention_rows(conn) if r["kind"] == "name")
