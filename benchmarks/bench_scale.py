@@ -192,18 +192,18 @@ def query_plan(conn) -> list[tuple[str, object]]:
             kinds=("name", "capital"), min_mentions=2))),
         ("matching articles: one year", lambda: q.matching_articles(conn, year)),
         ("matching articles: search", lambda: q.matching_articles(conn, F(search="coffee"))),
-        (f"snippets {iso} page 1", lambda: q.snippets(conn, iso, limit=20)),
-        (f"snippets {iso} page 50", lambda: q.snippets(conn, iso, limit=20, offset=980)),
-        (f"snippets {mid} one month", lambda: q.snippets(conn, mid, month, limit=20)),
-        (f"snippets {iso} search", lambda: q.snippets(conn, iso, F(search="coffee"), limit=20)),
+        ("snippets: top country, page 1", lambda: q.snippets(conn, iso, limit=20)),
+        ("snippets: top country, page 50", lambda: q.snippets(conn, iso, limit=20, offset=980)),
+        ("snippets: 21st country, one month", lambda: q.snippets(conn, mid, month, limit=20)),
+        ("snippets: top country, search", lambda: q.snippets(conn, iso, F(search="coffee"), limit=20)),
         ("stats", lambda: q.stats(conn)),
         ("sources", lambda: q.sources(conn)),
     ]
     if hasattr(q, "time_series"):
-        plan.append((f"time series {iso} (month)", lambda: q.time_series(conn, iso, F(), "month")))
-        plan.append((f"time series {mid} one year", lambda: q.time_series(conn, mid, year, "day")))
+        plan.append(("time series: top country, by month", lambda: q.time_series(conn, iso, F(), "month")))
+        plan.append(("time series: 21st country, one year by day", lambda: q.time_series(conn, mid, year, "day")))
     if hasattr(q, "co_mentions"):
-        plan.append((f"co-mentions of {iso}", lambda: q.co_mentions(conn, F(), iso)))
+        plan.append(("co-mentions of the top country", lambda: q.co_mentions(conn, F(), iso)))
         plan.append(("co-mention pairs, one month", lambda: q.co_mentions(conn, month)))
         plan.append(("co-mention pairs, whole corpus", lambda: q.co_mentions(conn, F())))
     if "main_only" in getattr(F, "__dataclass_fields__", {}):
@@ -334,6 +334,46 @@ def plot() -> None:
     print(ROOT / "benchmarks" / "scale.png")
 
 
+def table() -> None:
+    """The figures of every size as Markdown tables (for benchmarks/README.md)."""
+    runs = sorted((json.loads(p.read_text()) for p in OUT.glob("scale-*.json")),
+                  key=lambda r: r["n"])
+    if not runs:
+        return
+    head = "| | " + " | ".join(f"{r['n']:,} articles" for r in runs) + " |"
+    sep = "| --- |" + " --- |" * len(runs)
+    print(head)
+    print(sep)
+    rows = [
+        ("ingest, articles/s (wall)", lambda r: f"{r['ingest']['articles_s']:,}"),
+        ("ingest, input MB/s", lambda r: f"{r['ingest']['input_MB_s']}"),
+        ("ingest, CPU s per 1,000 articles (all processes)",
+         lambda r: f"{1000 * r['ingest']['cpu_s'] / r['n']:.2f}"),
+        ("re-ingest, all unchanged, articles/s", lambda r: f"{r['reingest_unchanged_articles_s']:,}"),
+        ("ingest peak RSS, writer + workers (MB)",
+         lambda r: f"{r['ingest']['peak_rss_MB_all_processes']}"),
+        ("ingest peak RSS, writer (MB)", lambda r: f"{r['ingest']['peak_rss_MB_writer']}"),
+        ("query process peak RSS (MB)", lambda r: f"{r['queries']['_peak_rss_MB']}"),
+        ("database size (MB)", lambda r: f"{r['db']['bytes'] / 1e6:,.0f}"),
+        ("database bytes per article", lambda r: f"{r['db']['bytes_per_article']:,}"),
+        ("mentions stored", lambda r: f"{r['db']['mentions']:,}"),
+    ]
+    for name, fn in rows:
+        print(f"| {name} | " + " | ".join(fn(r) for r in runs) + " |")
+    print()
+    print("Query latency, median / 95th percentile, ms (15 runs each, warm page cache):")
+    print()
+    print(head)
+    print(sep)
+    names = [k for k in runs[-1]["queries"] if not k.startswith("_")]
+    for k in names:
+        cells = []
+        for r in runs:
+            q = r["queries"].get(k)
+            cells.append(f"{q['median_ms']:.1f} / {q['p95_ms']:.1f}" if q else "-")
+        print(f"| {k} | " + " | ".join(cells) + " |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", type=int, nargs="*", default=[])
@@ -343,9 +383,13 @@ def main() -> None:
     ap.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--queries-only", type=Path)
     ap.add_argument("--plot", action="store_true")
+    ap.add_argument("--table", action="store_true", help="print the figures as Markdown")
     ap.add_argument("--requery", type=int, nargs="*", default=[],
                     help="measure the queries again on the kept databases of these sizes")
     args = ap.parse_args()
+    if args.table:
+        table()
+        return
     if not (args.sizes or args.analyse or args.serve or args.queries_only or args.plot
             or args.requery):  # `make bench`: the quick part
         args.analyse, args.sizes = True, [10000]

@@ -131,8 +131,11 @@ def sidebar(db: DB) -> tuple[queries.Filters, str, str, bool]:
         first, last = date.fromisoformat(lo), date.fromisoformat(hi)
         picked = sb.date_input("Published between", value=(first, last), min_value=first,
                                max_value=last, key="dates", bind="query-params")
-        if isinstance(picked, (tuple, list)) and len(picked) == 2 and tuple(picked) != (first, last):
+        picked = tuple(picked) if isinstance(picked, (tuple, list)) else (picked,)
+        if len(picked) == 2 and picked != (first, last):
             date_from, date_to = picked[0].isoformat(), picked[1].isoformat()
+        elif len(picked) == 1 and picked[0]:  # one day (the URL keeps a one-day range so)
+            date_from = date_to = picked[0].isoformat()
     srcs = db.sources()
     chosen = sb.multiselect("Sources", srcs, key="source", bind="query-params") if srcs else []
     langs = db.languages()
@@ -225,11 +228,14 @@ def country_panel(db: DB, iso3: str, name: str, f: queries.Filters, counts: dict
     period = queries.period_for(lo, hi)
     series = queries.fill_periods(db.time_series(iso3, f, period), lo, hi, period)
     if series:
-        st.caption(f"Articles mentioning {inert(name)} per {period}")
-        chart = alt.Chart(alt.Data(values=series)).mark_bar(color="#bd0026").encode(
-            x=alt.X("period:O", title=None), y=alt.Y("articles:Q", title="articles"),
-            tooltip=["period:O", "articles:Q", "mentions:Q"],
-        ).properties(height=160)
+        st.caption(f"Mentions of {inert(name)} per {period} (bars) and articles mentioning it"
+                   " (line)")
+        base = alt.Chart(alt.Data(values=series)).encode(
+            x=alt.X("period:O", title=None),
+            tooltip=["period:O", "mentions:Q", "articles:Q"])
+        chart = (base.mark_bar(color="#fd8d3c").encode(y=alt.Y("mentions:Q", title="count"))
+                 + base.mark_line(color="#1d3557", point=True).encode(y="articles:Q")
+                 ).properties(height=170)
         st.altair_chart(chart, width="stretch")
     with_it = db.co_mentions(f, iso3, limit=10)
     if with_it:

@@ -59,7 +59,7 @@ def _db_fail(path: str, exc: BaseException) -> None:
             " ingest into a new file"
         )
     elif why.startswith(("no such column", "no such table", "table ")):
-        why = f"not a pressmap database (another program's SQLite file?): {why}; left as it was"
+        why = f"not a pressmap database (another program's SQLite file?): {why}; its tables were not changed"
     _err(f"error: {path}: {why}")
     raise SystemExit(1)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from collections import Counter
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,7 +72,15 @@ _ORG_SUFFIX = frozenset(
     "Airways Express Foundation Institute Academy College University School League Club Church "
     "Martyrs Grill Restaurant Pub Mortgage Insurance Apartments Oaks Service Services Act Party "
     "Orchard Eagle Motors Press Times Post Herald Tribune Journal Network Channel Open Cup "
-    "Federation Union Chamber Center Centre Council Festival Farms Farm Telecom".split()
+    "Federation Union Chamber Center Centre Council Festival Farms Farm Telecom Industries "
+    "Holdings Partners Brothers Bros Trust Securities Capital Resources Petroleum".split()
+)
+# Companies named after a town ("Burlington Industries", "Kidder, Peabody and Co"): for towns
+# only these count, as schools and churches named after a town are in that town.
+_COMPANY_SUFFIX = frozenset(
+    "Inc Corp Corporation Co Company Ltd Industries Holdings Partners Brothers Bros Trust "
+    "Securities Capital Resources Petroleum Bank Group Airlines Airways Insurance Mortgage "
+    "Motors Interbank".split()
 )
 _CAP_RUN = re.compile(r"(?:[ \-](?:[A-Z][\w'’&.]*|of|and|for|the|&)){1,7}")
 # Words that start a longer place name around a country or city name ("St. Paris").
@@ -133,6 +141,9 @@ _AP_STATES = (
 ).split()
 _ORG_OF = re.compile(r"\b[A-Z][a-z]+(?:ers|ts|ns) of (?:the )?\Z")
 _ADDRESS_COMMA = re.compile(r"\b(?:St|Ave|Rd|Blvd|Dr|Ln|Hwy|Street|Avenue|Road)\.?, \Z")
+_NEXT_TO_COUNTY = re.compile(r"(?:-| and )(?:Mc|De)?[A-Z][a-z]+ (?:County|Parish)\b")
+_AGE_OF = re.compile(r", \d{1,3}, (?:of )?\Z")  # "Ashley Evans, 26, of Paris": a local town
+_REGION_AFTER = re.compile(r",\s*([A-Z][a-z]+(?: [A-Z][a-z]+){0,2})")
 _UNIVERSITY_OF = re.compile(r"[Uu]niversit(?:y|ies) of \Z")
 _DATELINE = re.compile(r"\s*(?:,|\(|—|–|-\s)")
 _PREPOSITIONS = frozenset("of in to from into at across throughout near".split())
@@ -164,6 +175,7 @@ class _Compiled:
     lang_only: dict[str, frozenset[str]]
     fast: dict[str, Entry]  # surface -> its reading wherever the context is plain
     stop: frozenset[str]  # phrases that name no country: matched only to swallow their words
+    overrides_rx: re.Pattern[str] | None = None  # user phrases that start in lower case
 
 
 _LATIN_LANGS = ("fr", "de", "es", "pt", "it")
@@ -176,6 +188,7 @@ _TOWN_BEFORE = re.compile(r"(?:[A-Z][A-Za-z'’.\-]+ ){0,2}[A-Z][A-Za-z'’.\-]+
 _US_STANDALONE = 300_000  # US cities this big count alone (local news rarely says "USA")
 _HEAD = 300  # all-caps forms are looked for in the headline and dateline only
 _CAPS_RUN = re.compile(r"[A-Z]{4}")
+_CAPS_WORD = re.compile(r"(?<![\w'’])[A-Z][A-Z'’.&\-]+")
 
 
 def _span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -184,15 +197,25 @@ def _span(text: str, start: int, end: int) -> tuple[int, int]:
     return _span_raw(text, start, end)[2:]
 
 
-def _span_raw(text: str, start: int, end: int) -> tuple[int, int, int, int]:
-    """``(raw_start, raw_end, start, end)``: raw bounds are -1 when the window cut them."""
+def _span_raw(
+    text: str, start: int, end: int, seen: dict[tuple[int, int], bool] | None = None
+) -> tuple[int, int, int, int]:
+    """``(raw_start, raw_end, start, end)``: raw bounds are -1 when the window cut them.
+
+    ``seen`` caches ``_is_boundary`` per candidate end, for texts with many hits."""
     lo = max(0, start - MAX_SNIPPET)
     s = lo
     raw_s = 0 if lo == 0 else -1
+    if seen is None:
+        seen = {}
     # A line break always ends a sentence, so nothing before the last one needs a look.
     nl = text.rfind("\n", lo, start)
     for m in reversed(list(_END.finditer(text, max(lo, nl), start))):
-        if _is_boundary(text, m):
+        key = m.span()
+        ok = seen.get(key)
+        if ok is None:
+            ok = seen[key] = _is_boundary(text, m)
+        if ok:
             s = raw_s = m.end()
             break
     e = min(len(text), end + MAX_SNIPPET)
@@ -221,6 +244,7 @@ class _Spans:
     def __init__(self, text: str) -> None:
         self.text = text
         self.prev: tuple[int, int, int, int, int] | None = None  # hit start, raw s/e, s, e
+        self.seen: dict[tuple[int, int], bool] = {}
 
     def __call__(self, start: int, end: int) -> tuple[int, int]:
         p = self.prev
@@ -232,10 +256,11 @@ class _Spans:
             and start - p[1] < MAX_SNIPPET
             and p[2] - end < MAX_SNIPPET
         ):
-            m = _END.search(self.text, p[0])
-            if m is None or m.start() >= end:
-                return p[3], p[4]
-        raw_s, raw_e, s, e = _span_raw(self.text, start, end)
+            between = self.text[p[0] : end]
+            if "." not in between and "!" not in between and "?" not in between:
+                if "\n" not in between:
+                    return p[3], p[4]  # no candidate sentence end can start between the hits
+        raw_s, raw_e, s, e = _span_raw(self.text, start, end, self.seen)
         self.prev = (start, raw_s, raw_e, s, e)
         return s, e
 
@@ -289,7 +314,7 @@ def _plain_context(text: str, s: int, e: int, kind: str, town: bool = False) -> 
             if kind == "demonym" and prev in _DEMONYM_PREV_BLOCK:
                 return False
     if kind == "demonym" or town:
-        m = _NEXT_LOWER.match(text, e)
+        m = _NEXT_LOWER.match(text, e, e + _WORD_MAX)
         if m is None:
             # Punctuation after: fine, except "-speaking" and the like.
             return kind != "demonym" or text[e : e + 1] not in ("-", " ")
@@ -346,13 +371,28 @@ def _ru_stem(word: str) -> str:
     return word
 
 
-def _load_overrides(path: Path | None) -> dict[str, str]:
-    """Read ``[phrases]`` (or top-level) ``"phrase" = "ISO3" | "none"`` from a TOML file."""
-    if path is None or not Path(path).exists():
-        return {}
+def _load_overrides(path: Path) -> dict[str, tuple[str, str]]:
+    """Read a user overrides file: phrase -> (ISO3 or "" for no country, mention kind).
+
+    TOML, under ``[phrases]`` (or at top level)::
+
+        "Gotham" = "USA"                              # a name of the USA
+        "Turkey Creek" = "none"                       # not a country
+        "Foggy Bottom" = { iso3 = "USA", kind = "institution" }
+    """
     data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     table = data.get("phrases", data)
-    return {str(k): str(v) for k, v in table.items() if isinstance(v, str)}
+    out: dict[str, tuple[str, str]] = {}
+    for phrase, v in table.items():
+        if isinstance(v, str):
+            iso3, kind = v, "name"
+        elif isinstance(v, dict):
+            iso3, kind = str(v.get("iso3", v.get("country", ""))), str(v.get("kind", "name"))
+        else:
+            continue
+        iso3 = "" if iso3.strip().lower() in ("", "none") else iso3.strip().upper()
+        out[str(phrase)] = (iso3, kind if kind in KINDS else "name")
+    return out
 
 
 class Detector:
@@ -375,7 +415,7 @@ class Detector:
             raise ValueError(f"unknown mention kinds: {sorted(unknown)}")
         self.overrides_path = Path(overrides) if overrides is not None else None
         self._ov_stamp: tuple[float, int] | None = None
-        self._overrides: dict[str, str] = {}
+        self._overrides: dict[str, tuple[str, str]] = {}
         self._main: _Compiled | None = None
         self._extras: dict[str, tuple[re.Pattern[str], dict[str, list[Entry]]]] = {}
         self._upper_rx: tuple[re.Pattern[str], dict[str, list[Entry]]] | None = None
@@ -401,7 +441,22 @@ class Detector:
             stamp = None
         if stamp != self._ov_stamp:
             self._ov_stamp = stamp
-            self._overrides = _load_overrides(self.overrides_path) if stamp else {}
+            try:
+                loaded = _load_overrides(self.overrides_path) if stamp else {}
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+                warnings.warn(
+                    f"overrides file {self.overrides_path} unreadable ({exc}); keeping the last one",
+                    stacklevel=3,
+                )
+                return
+            unknown = sorted(
+                {iso for iso, _ in loaded.values() if iso and iso not in self.g.countries}
+            )
+            if unknown:
+                warnings.warn(f"overrides: unknown country codes ignored: {unknown}", stacklevel=3)
+            self._overrides = {
+                k: v for k, v in loaded.items() if not v[0] or v[0] in self.g.countries
+            }
             self._main = None
 
     def _table(self) -> _Compiled:
@@ -421,10 +476,11 @@ class Detector:
                     if surface not in table:
                         table[surface] = list(entries)
                     lang_only.setdefault(surface, set()).add(lang)
-        for phrase, target in self._overrides.items():
-            iso3 = "" if target.lower() in ("none", "") else target.upper()
-            table[phrase] = [Entry(phrase, iso3, "name" if iso3 else "stop", 10**7, "o")]
+        for phrase, (iso3, kind) in self._overrides.items():
+            table[phrase] = [Entry(phrase, iso3, kind if iso3 else "stop", 10**7, "o")]
             lang_only.pop(phrase, None)
+        lower = [w for w in self._overrides if w and not w[:1].isupper()]
+        ov_rx = re.compile(r"(?<![\w])(?:" + _trie_pattern(lower) + r")(?![\w])") if lower else None
         # A stop phrase is only needed where it hides a name inside it ("Air France").
         main = [
             w
@@ -450,7 +506,7 @@ class Detector:
                 r.kind in ("name", "capital", "institution")
                 or (r.kind == "abbreviation" and w != "US")
                 or (r.kind == "demonym" and not w.startswith("Indian"))
-                or (r.kind == "place" and ({"r", "s"} & set(r.flags)))
+                or (r.kind == "place" and _strong_place(r, g))
             ):
                 fast[w] = r
         stop = frozenset(
@@ -459,7 +515,7 @@ class Detector:
             if any(r.kind == "stop" for r in rs) and not any("o" in r.flags and r.iso3 for r in rs)
         )
         self._main = _Compiled(
-            rx, table, {k: frozenset(v) for k, v in lang_only.items()}, fast, stop
+            rx, table, {k: frozenset(v) for k, v in lang_only.items()}, fast, stop, ov_rx
         )
         return self._main
 
@@ -497,6 +553,18 @@ class Detector:
             self._upper_rx = (re.compile("(?:" + _trie_pattern(upper) + r")(?![\w])"), upper)
         return self._upper_rx
 
+    def _region_after(self, text: str, e: int) -> str | None:
+        """ISO3 of a region, state or country named right after ", " at ``e``, else None."""
+        m = _REGION_AFTER.match(text, e, e + 120)
+        if not m:
+            return None
+        words = m.group(1).split()
+        for n in range(len(words), 0, -1):
+            for r in self.g.lookup(" ".join(words[:n])):
+                if r.iso3 and (r.kind == "name" or "r" in r.flags or "s" in r.flags):
+                    return r.iso3
+        return None
+
     # -- detection -----------------------------------------------------------------------------
 
     def detect(self, text: str, language: str | None = None) -> list[Mention]:
@@ -525,6 +593,9 @@ class Detector:
                 hits.append(_Hit(s, e, surface, [r], True))
             else:
                 hits.append(_Hit(s, e, surface, table[surface]))
+        if c.overrides_rx is not None:
+            for m in c.overrides_rx.finditer(text):
+                hits.append(_Hit(m.start(), m.end(), m.group(), table[m.group()]))
         extra = self._extra(lang)
         if extra is not None:
             xrx, xtable = extra
@@ -561,12 +632,17 @@ class Detector:
                     hits.append(hit)
         head = text[:_HEAD]
         if _CAPS_RUN.search(head):
+            # Try the all-caps pattern only where an all-caps word starts.
             urx, utable = self._upper()
-            for m in urx.finditer(head):
-                s = m.start()
-                if s and (text[s - 1].isalnum() or text[s - 1] == "_"):
+            done = 0
+            for w in _CAPS_WORD.finditer(head):
+                s = w.start()
+                if s < done:
                     continue
-                hits.append(_Hit(s, m.end(), m.group(), utable[m.group()]))
+                m = urx.match(head, s)
+                if m:
+                    hits.append(_Hit(s, m.end(), m.group(), utable[m.group()]))
+                    done = m.end()
         if len(hits) > 1:
             hits = _drop_overlaps(hits)
         if not hits:
@@ -603,8 +679,11 @@ class Detector:
                 if not _DATELINE.match(text, e) and not _caps_line(text, s, e):
                     h.readings = []
                     continue
-                if any(r.kind == "name" for r in h.readings) and any(
-                    "u" in r.flags or "t" in r.flags for r in h.readings
+                if (
+                    (s == 0 or text[s - 1] == "\n")
+                    and _DATELINE.match(text, e)
+                    and any(r.kind == "name" for r in h.readings)
+                    and any("u" in r.flags or "t" in r.flags for r in h.readings)
                 ):
                     h.notes.add("town-use")  # "LEBANON (AP) -": datelines name towns
             prev_word, prev_gap = _prev_word(text, s)
@@ -621,11 +700,11 @@ class Detector:
                     continue  # "Future Farmers of America", "Boy Scouts of America"
                 if r.kind in ("name", "demonym") and next_word.lower() in _DISEASE_NEXT:
                     continue  # "Hong Kong flu", "Japanese encephalitis": a disease
-                if r.kind in ("name", "demonym") and next_word[:1].isupper() and "o" not in r.flags:
-                    org = _org_after(text, e)
+                if r.kind != "abbreviation" and next_word[:1].isupper() and "o" not in r.flags:
+                    org = _org_after(text, e, r.kind in ("name", "demonym"))
                     if org == "org":
-                        continue
-                    if org == "state":
+                        continue  # "American Diabetes Association", "Burlington Industries"
+                    if org == "state" and r.kind in ("name", "demonym"):
                         r = Entry(r.surface, r.iso3, "institution", r.population, r.flags)
                         keep.append(r)
                         continue
@@ -650,6 +729,13 @@ class Detector:
                 continue
             if _UNIVERSITY_OF.search(text, max(0, s - 20), s) and any("s" in r.flags for r in keep):
                 keep = h.readings = [r for r in keep if "s" in r.flags]  # University of Georgia
+            # "City, Region" or "City, Country" (London, Ontario; Perth, Scotland): that one.
+            if after == "," and len({r.iso3 for r in keep}) > 1:
+                region = self._region_after(text, e)
+                if region and any(r.iso3 == region for r in keep):
+                    keep = h.readings = [r for r in keep if r.iso3 == region]
+                    h.notes.add("us-pattern")  # a located reading: no further evidence needed
+                    continue
             # "City, State" (Paris, Texas; Lebanon, Ohio): a US place.
             if (
                 after == ","
@@ -684,6 +770,8 @@ class Detector:
                 and not next_gap == ""
                 or text[max(0, s - 8) : s] in ("City of ", "town of ", "Town of ")
                 or _ADDRESS_COMMA.search(text, max(0, s - 12), s)
+                or _NEXT_TO_COUNTY.match(text, e, e + 80)
+                or _AGE_OF.search(text, max(0, s - 10), s)
             ) and any("u" in r.flags or "t" in r.flags for r in keep):
                 h.notes.add("town-use")
         # One sense per article: a name once used like a US town's is that town throughout.
@@ -727,17 +815,18 @@ class Detector:
                 rest.append(h)
         if not rest:
             return
-        evidence: Counter[str] = Counter()  # anchors: names, demonyms, capitals, big places
+        evidence: dict[str, int] = {}  # anchors: names, demonyms, capitals, big places
         states: set[str] = set()  # US states named in the article
         places: dict[str, set[str]] = {}  # iso3 -> distinct place surfaces that may support it
-        contrib: Counter[tuple[str, str]] = Counter()  # evidence given by each surface
+        contrib: dict[tuple[str, str], int] = {}  # evidence given by each surface
         for h in hits:
             if h.fast:  # one reading: an anchor, or a region or state (a strong place)
                 if h.chosen is None:
                     continue
                 r = h.chosen
-                evidence[r.iso3] += 1
-                contrib[(h.surface.lower(), r.iso3)] += 1
+                evidence[r.iso3] = evidence.get(r.iso3, 0) + 1
+                key = (h.surface.lower(), r.iso3)
+                contrib[key] = contrib.get(key, 0) + 1
                 if r.kind == "place":
                     places.setdefault(r.iso3, set()).add(h.surface.lower())
                     if "s" in r.flags:
@@ -747,8 +836,9 @@ class Detector:
             if len(isos) == 1:
                 (iso,) = isos
                 if any(r.kind in _ANCHOR_KINDS or _strong_place(r, g) for r in h.readings):
-                    evidence[iso] += 1
-                    contrib[(h.surface.lower(), iso)] += 1
+                    evidence[iso] = evidence.get(iso, 0) + 1
+                    key = (h.surface.lower(), iso)
+                    contrib[key] = contrib.get(key, 0) + 1
             for r in h.readings:
                 if (
                     r.kind == "place"
@@ -772,7 +862,7 @@ class Detector:
 
         def other_evidence(iso: str, surface: str) -> int:
             """Anchors for ``iso`` elsewhere in the article, plus other places in it."""
-            n = evidence[iso] - contrib[(surface.lower(), iso)]
+            n = evidence.get(iso, 0) - contrib.get((surface.lower(), iso), 0)
             n += len(places.get(iso, set()) - {surface.lower()})
             return n
 
@@ -813,6 +903,8 @@ class Detector:
                 ):
                     other += us_style()
                 score = 10.0 - _KIND_RANK.get(r.kind, 5)
+                if r.kind == "capital" and len(isos) > 1:
+                    score += 4  # a capital outranks a same-named city found by mere evidence
                 us_town = (
                     r.iso3 == "USA" and r.kind == "place" and bool({"u", "s", "t"} & set(r.flags))
                 )
@@ -835,7 +927,16 @@ class Detector:
                     # A US state elsewhere in the article is enough for a town ("Athens ...
                     # Georgia"); otherwise two signs of US local news are needed.
                     need = 1 if "s" in r.flags or states - {h.surface.lower()} else 2
-                    support = other
+                    # Only local signs count: US states, towns, counties, local-news style;
+                    # "U.S." or "American" in an article say nothing about which Paris.
+                    support = len(places.get("USA", set()) - {h.surface.lower()})
+                    if any(x.kind == "capital" for x in h.readings):
+                        # A capital (Paris, London) needs local news style as well as two
+                        # US places: international news names US states next to capitals.
+                        need = 2
+                        support = support if us_style() else 0
+                    elif support < need:
+                        support += us_style()
                     if "town-use" in h.notes:
                         support = need  # "a Lebanon woman", "City of Paris"
                     elif "s" not in r.flags and any(x.kind == "name" for x in h.readings):
@@ -853,7 +954,8 @@ class Detector:
                         continue
                     if (
                         r.surface in g.weak
-                        and evidence[r.iso3] - contrib[(h.surface.lower(), r.iso3)] <= 0
+                        and evidence.get(r.iso3, 0) - contrib.get((h.surface.lower(), r.iso3), 0)
+                        <= 0
                     ):
                         continue
                     score -= 1
@@ -863,7 +965,7 @@ class Detector:
                     continue
                 if other > 0:
                     score += 5
-                if r.kind == "place" and ("r" in r.flags or "s" in r.flags):
+                if r.kind == "place" and ("r" in r.flags or "s" in r.flags) and len(isos) > 1:
                     score += 6  # a region or state outranks a same-named city elsewhere
                 score += min(r.population, 10**7) / 10**8
                 if best is None or score > best[0]:
@@ -936,28 +1038,34 @@ def _strong_place(r: Entry, g: Gazetteer) -> bool:
     return r.population >= g.standalone_population
 
 
+_WORD_MAX = 40  # context scans look at most this far: a word is never longer
+
+
 def _prev_word(text: str, s: int) -> tuple[str, str]:
-    """The word before offset ``s`` and the characters between it and ``s``."""
+    """The word before offset ``s`` and the characters between it and ``s`` (bounded scan)."""
     i = s
-    while i > 0 and text[i - 1] in " \t":
+    stop = max(0, s - _WORD_MAX)
+    while i > stop and text[i - 1] in " \t":
         i -= 1
     gap = text[i:s]
     j = i
-    while j > 0 and (text[j - 1].isalnum() or text[j - 1] in ".-'’"):
+    stop = max(0, i - _WORD_MAX)
+    while j > stop and (text[j - 1].isalnum() or text[j - 1] in ".-'’"):
         j -= 1
     return text[j:i], gap
 
 
 def _next_word(text: str, e: int) -> tuple[str, str]:
-    """The word after offset ``e`` and the characters between ``e`` and it."""
+    """The word after offset ``e`` and the characters between ``e`` and it (bounded scan)."""
     i = e
-    while i < len(text) and text[i] in " \t":
+    stop = min(len(text), e + _WORD_MAX)
+    while i < stop and text[i] in " \t":
         i += 1
     gap = text[e:i]
     if not gap and i < len(text) and text[i] == "-":
-        m = _TOKEN.match(text, i)
+        m = _TOKEN.match(text, i, i + _WORD_MAX)
         return (m.group() if m else ""), ""
-    m = _TOKEN.match(text, i)
+    m = _TOKEN.match(text, i, i + _WORD_MAX)
     word = m.group() if m else ""
     return word.rstrip(".,'’"), gap
 
@@ -978,7 +1086,8 @@ def _caps_line(text: str, s: int, e: int) -> bool:
 
 def _sentence_initial(text: str, s: int) -> bool:
     i = s
-    while i > 0 and text[i - 1] in " \t\"'“‘(":
+    stop = max(0, s - _WORD_MAX)
+    while i > stop and text[i - 1] in " \t\"'“‘(":
         i -= 1
     return i == 0 or text[i - 1] in ".!?\n:"
 
@@ -996,17 +1105,17 @@ def _is_language(prev_word: str, next_word: str, next_gap: str, after: str) -> b
     return False
 
 
-def _org_after(text: str, e: int) -> str | None:
+def _org_after(text: str, e: int, any_org: bool = True) -> str | None:
     """ "state" or "org" when capitalised words after offset ``e`` end in an institution or an
     organisation noun ("... Department of Agriculture", "... Diabetes Association")."""
-    m = _CAP_RUN.match(text, e)
+    m = _CAP_RUN.match(text, e, e + 160)
     if not m:
         return None
     for w in re.split(r"[ \-]", m.group())[1:]:
         w = w.rstrip(".,'’")
         if w in _STATE_BODY:
             return "state"
-        if w in _ORG_SUFFIX:
+        if w in (_ORG_SUFFIX if any_org else _COMPANY_SUFFIX):
             return "org"
         if w and not w[:1].isupper() and w not in ("of", "and", "for", "the", "&"):
             return None

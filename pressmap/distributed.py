@@ -175,6 +175,7 @@ def load_parquet(parquet_dir: str | Path, store: Store,
             setattr(summary, outcome, getattr(summary, outcome) + 1)
             if on_item:
                 on_item(a, outcome)
+    store.index_text()
     return summary
 
 

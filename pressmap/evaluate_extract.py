@@ -2,7 +2,12 @@
 
 Three summaries per path: ``bench`` = the benchmark's own figure (per page, tp/fp/fn normalised;
 P and R averaged over pages; F1 of those means), ``pooled`` = micro over raw shingle counts, and
-``page-F1`` = mean of per-page F1.
+``page-F1`` = mean of per-page F1. An empty extraction has no precision to average (as in the
+benchmark) and zero recall.
+
+Metadata: ``date right (URL date)`` = same day as the date in the page's URL path, where there is
+one (an instant may sit up to 14 h off for time zones); for the txt path, ``title right`` and
+``date = HTML metadata`` compare with what the HTML path finds in the page's own markup.
 
     python -m pressmap.evaluate_extract [--path html|txt|both] [--worst 10] [--baseline] [--site-lines]
 

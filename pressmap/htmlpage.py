@@ -231,11 +231,13 @@ def _text_of(tree: Any, xpath: str) -> str | None:
 def _title(tree: Any, meta: dict[str, str], ld: dict[str, Any]) -> str | None:
     """og:title, twitter:title, JSON-LD headline, the lone <h1>, then <title>."""
     head = ld.get("headline") if isinstance(ld.get("headline"), str) else None
+    found = meta.get("og:title") or meta.get("twitter:title") or head
+    if found:
+        return found
     h1s = tree.xpath("//h1")
-    h1 = " ".join(h1s[0].text_content().split()) if len(h1s) == 1 else None
-    return (
-        meta.get("og:title") or meta.get("twitter:title") or head or h1 or _text_of(tree, "//title")
-    )
+    if len(h1s) == 1 and (h1 := " ".join(h1s[0].text_content().split())):
+        return h1
+    return _text_of(tree, "//title")
 
 
 _DATE_KEYS = (

@@ -4,7 +4,7 @@ Unchanged articles (same id, same content hash) are skipped before analysis. Ana
 pool of worker processes (``jobs``, default: every core); the calling process reads the input
 as a stream, sends it to the workers in chunks with a bounded number in flight (memory does not
 grow with the corpus) and is the only writer: each batch of results is stored in one transaction,
-in input order.
+in input order; the text index is brought up to date every 20,000 articles and at the end.
 
 >>> from pressmap.store import Store
 >>> import tempfile, pathlib
@@ -32,6 +32,7 @@ from pressmap.store import Store, content_hash
 BATCH = 500  # articles per write transaction
 CHUNK = 64  # articles per task sent to a worker
 IN_FLIGHT = 4  # chunks in flight per worker
+TEXT_INDEX_EVERY = 20000  # articles written between two bulk updates of the text index
 
 
 @dataclass
@@ -172,6 +173,12 @@ def ingest(
             if on_item:
                 on_item(a, outcome)
         pending.clear()
+        written[0] += len(outcomes)
+        if written[0] >= TEXT_INDEX_EVERY:  # text index in bulk: much cheaper than per article
+            store.index_text()
+            written[0] = 0
+
+    written = [0]
 
     def take(chunk: list[tuple[Article, str]], results: list[list[tuple] | str]) -> None:
         for (a, h), r in zip(chunk, results, strict=True):
@@ -200,6 +207,7 @@ def ingest(
         for chunk in chunks:
             take(chunk, analyze_chunk(chunk, detector))
         flush()
+        store.index_text()
         return summary
 
     ctx = multiprocessing.get_context(
@@ -224,4 +232,5 @@ def ingest(
             done, fut = window.popleft()
             take(done, fut.result())
     flush()
+    store.index_text()
     return summary

@@ -65,9 +65,10 @@ def _search_filter(f: Filters, rid: str) -> tuple[str, list]:
     if len(grams) > 12:  # a few spread over the string narrow as well as all of them
         grams = [grams[round(i * (len(grams) - 1) / 11)] for i in range(12)]
     match = " AND ".join('"' + g.replace('"', '""') + '"' for g in grams)
+    # articles not yet in the index (fts_pending, see pressmap.store) are candidates too
     return (
-        f"{rid} IN (SELECT rid FROM articles WHERE rid IN (SELECT rowid FROM articles_fts"
-        f" WHERE articles_fts MATCH ?) AND {exact})",
+        f"{rid} IN (SELECT rid FROM articles WHERE (rid IN (SELECT rowid FROM articles_fts"
+        f" WHERE articles_fts MATCH ?) OR rid IN (SELECT rid FROM fts_pending)) AND {exact})",
         [match, s, s],
     )
 

@@ -3,12 +3,14 @@
 Writes are incremental and atomic per batch: an article is stored together with all its
 mentions in one transaction, so a killed ingest leaves either the whole article or nothing.
 
-Layout (schema version 3; older files are migrated in place when opened):
+Layout (schema version 4; older files are migrated in place when opened):
 
 - ``articles``: one row per article (text, metadata, content hash); indexed by date, source and
   language; ``articles_fts`` is an FTS5 trigram index over title and text without positions
   (``detail=none``, cheap to write): it narrows a substring search to the articles holding every
-  trigram of the searched string, and the exact test runs on those only.
+  trigram of the searched string, and the exact test runs on those only. New articles are
+  indexed in bulk (:meth:`Store.index_text`, every 20,000 articles and at the end of an ingest);
+  until then they wait in ``fts_pending`` and searches test them directly.
 - ``mentions``: one row per country mention (offsets, sentence, kind, confidence), indexed by
   (article, country).
 - ``article_countries``: one row per (article, country, kind) with its mention count (v1 layout,
@@ -45,7 +47,7 @@ from pathlib import Path
 from pressmap.model import KINDS, AnalyzedArticle, Article
 
 DEFAULT_DB = "pressmap.db"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: ``article_country`` column holding the mention count of each kind.
 KIND_COLUMNS = {k: f"n_{k}" for k in KINDS}
@@ -149,12 +151,19 @@ END;
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
     title, text, content='articles', content_rowid='rid', tokenize='trigram', detail=none
 );
-CREATE TRIGGER IF NOT EXISTS articles_fts_ins AFTER INSERT ON articles BEGIN
-    INSERT INTO articles_fts (rowid, title, text) VALUES (new.rid, new.title, new.text);
+-- new articles wait here to be indexed in bulk (Store.index_text): indexing each one as it
+-- is written costs more than all the rest of a write; searches also scan the waiting ones
+CREATE TABLE IF NOT EXISTS fts_pending (rid INTEGER PRIMARY KEY);
+DROP TRIGGER IF EXISTS articles_fts_ins;
+DROP TRIGGER IF EXISTS articles_fts_del;
+CREATE TRIGGER IF NOT EXISTS articles_fts_pending AFTER INSERT ON articles BEGIN
+    INSERT INTO fts_pending VALUES (new.rid);
 END;
-CREATE TRIGGER IF NOT EXISTS articles_fts_del AFTER DELETE ON articles BEGIN
+CREATE TRIGGER IF NOT EXISTS articles_fts_delete AFTER DELETE ON articles BEGIN
     INSERT INTO articles_fts (articles_fts, rowid, title, text)
-    VALUES ('delete', old.rid, old.title, old.text);
+    SELECT 'delete', old.rid, old.title, old.text
+    WHERE NOT EXISTS (SELECT 1 FROM fts_pending WHERE rid = old.rid);
+    DELETE FROM fts_pending WHERE rid = old.rid;
 END;
 """
 
@@ -171,6 +180,7 @@ INSERT INTO article_country (iso3, article, published, source, language, kinds, 
 SELECT ac.iso3, ac.article, a.published, a.source, a.language, {_KIND_MASK}, SUM(ac.n), {_KIND_SUMS}
 FROM article_countries ac JOIN articles a ON a.rid = ac.article
 GROUP BY ac.iso3, ac.article;
+DELETE FROM fts_pending;
 INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
 """
 
@@ -285,6 +295,7 @@ def _migrate(conn: sqlite3.Connection) -> None:
         elif version == 2:
             for stmt in _statements(_MIGRATE_V2):
                 conn.execute(stmt)
+        # versions 2 and 3 indexed each article as written: their index is complete
         conn.execute(
             "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
         )
@@ -430,10 +441,34 @@ class Store:
                 out[self.put(r, analyzer=analyzer, commit=False)] += 1
         return out
 
+    def index_text(self, per_transaction: int = 20000) -> int:
+        """Add the articles waiting in ``fts_pending`` to the text index, a transaction per
+        ``per_transaction`` articles; returns how many were indexed."""
+        done = 0
+        while True:
+            with self.conn:
+                self.conn.execute("BEGIN IMMEDIATE")
+                rids = [r[0] for r in self.conn.execute(
+                    "SELECT rid FROM fts_pending ORDER BY rid LIMIT ?", (per_transaction,))]
+                if not rids:
+                    return done
+                lo, hi = rids[0], rids[-1]
+                self.conn.execute(
+                    "INSERT INTO articles_fts (rowid, title, text) SELECT a.rid, a.title, a.text"
+                    " FROM fts_pending p JOIN articles a ON a.rid = p.rid"
+                    " WHERE p.rid BETWEEN ? AND ?", (lo, hi))
+                self.conn.execute("DELETE FROM fts_pending WHERE rid BETWEEN ? AND ?", (lo, hi))
+            done += len(rids)
+
+    def pending_text(self) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM fts_pending").fetchone()[0]
+
     def check(self) -> list[str]:
         """Consistency problems (empty when the file is sound): integrity, and every summary
-        table agreeing with ``mentions``."""
+        table agreeing with ``mentions``. Indexes the articles waiting for the text index first
+        (the index is checked against every article)."""
         c = self.conn
+        self.index_text()
         problems = [r[0] for r in c.execute("PRAGMA integrity_check") if r[0] != "ok"]
         checks = {
             "article_countries differ from mentions": "SELECT article, iso3, kind, COUNT(*) FROM mentions GROUP BY 1, 2, 3"
@@ -464,6 +499,8 @@ class Store:
             " SELECT iso3, substr(published, 1, 10), COUNT(*), SUM(n) FROM article_country"
             " WHERE published IS NOT NULL GROUP BY 1, 2",
             "orphan mentions": "SELECT 1 FROM mentions WHERE article NOT IN (SELECT rid FROM articles)",
+            "articles waiting for the text index are missing":
+                "SELECT 1 FROM fts_pending WHERE rid NOT IN (SELECT rid FROM articles)",
         }
         for what, sql in checks.items():
             if c.execute(sql).fetchone() is not None:

@@ -186,13 +186,17 @@ _SAYS = re.compile(r" (?:says|said|wrote|commented):$")
 
 def _is_end(t: str, words: int, bullet: bool) -> bool:
     """A heading of the page's tail: other stories, comments, footer."""
-    if words <= 6 and not _SENT_END.search(t) and _COMMENT_HEAD.search(t) and not bullet:
+    if t[-1] == ":" and _SAYS.search(t[-12:]):
+        return True  # "Jo Bloggs on May 2 said:", a comment's header
+    if bullet and t[-1] != ":":
+        return False
+    if t[-1] in ".!" and words > 2 and not t.endswith(".."):
+        return False  # a sentence, not a heading ("You may also like..." still is one)
+    if words <= 6 and _COMMENT_HEAD.search(t) and not bullet:
         return True
     if words <= 4 and not bullet and _ABOUT_ORG.match(t):
         return True
-    if t[-1] == ":" and _SAYS.search(t[-12:]):
-        return True  # "Jo Bloggs on May 2 said:", a comment's header
-    return words <= 25 and bool(_END.match(t)) and (not bullet or t.endswith(":"))
+    return words <= 25 and bool(_END.match(t))
 
 
 @lru_cache(maxsize=8192)
@@ -231,15 +235,15 @@ def _lines(text: str, site_lines: Iterable[str] | None) -> list[_Line | None]:
             t = _IMG_INLINE.sub(" ", _IMG_PREFIX.sub("", t)).strip() or t  # "[photo-alt]Text…"
             parts = t.split()
         parsed.append((t, bullet, line[:2].isspace(), len(parts)) if t else None)
-    counts = Counter(_key(p[0]) for p in parsed if p)
+    keys = [p[0].lower() if p else "" for p in parsed]
+    counts = Counter(k for k in keys if k)
     site = {_key(" ".join(s.split())) for s in site_lines} if site_lines else set()
     out: list[_Line | None] = []
-    for p in parsed:
+    for p, k in zip(parsed, keys, strict=True):
         if p is None:
             out.append(None)
             continue
         t, bullet, indent, words = p
-        k = _key(t)
         if words * 12 < len(t):  # few spaces: CJK or similar script
             words = _count_words(t)
         last = t[-1]
@@ -255,7 +259,7 @@ def _lines(text: str, site_lines: Iterable[str] | None) -> list[_Line | None]:
         junk = (
             bool(words <= 8 and _JUNK.match(t))
             or (words >= 8 and ("ookie" in t or "agree" in t) and bool(_CONSENT.search(t)))
-            or (words <= 40 and _cta(t))
+            or (3 <= words <= 40 and not bullet and bool(_CTA_HINT.search(k)) and bool(_CTA.search(t)))
         )
         out.append(
             _Line(

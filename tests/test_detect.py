@@ -328,3 +328,48 @@ def test_us_states_and_persons_named_after_places(det: Detector) -> None:
     assert isos(det, "He was born in Virginia.") == {"USA"}
     assert found(det, "George Washington was born in Virginia.") == [("Virginia", "USA", "place")]
     assert isos(det, "Talks in Washington ended.") == {"USA"}
+
+
+def test_overrides_kinds_lowercase_and_bad_files(tmp_path: Path) -> None:
+    ov = tmp_path / "overrides.toml"
+    ov.write_text(
+        '[phrases]\n"Foggy Bottom" = { iso3 = "USA", kind = "institution" }\n'
+        '"the old country" = "IRL"\n"Narnia" = "ZZZ"\n',
+        encoding="utf-8",
+    )
+    d = Detector(overrides=ov)
+    with pytest.warns(UserWarning, match="ZZZ"):
+        got = found(d, "Foggy Bottom said the old country and Narnia agreed.")
+    assert got == [("Foggy Bottom", "USA", "institution"), ("the old country", "IRL", "name")]
+    ov.write_text("[phrases\n broken", encoding="utf-8")
+    with pytest.warns(UserWarning, match="unreadable"):
+        again = found(d, "Foggy Bottom said the old country agreed. ")
+    assert again == got[:2]
+
+
+def test_international_news_keeps_capitals(det: Detector) -> None:
+    # A US state in the article does not turn Paris or London into US towns.
+    text = (
+        "Texas and Ohio banks paid a spread over London Interbank Offered Rates. "
+        "Talking before his departure for Paris, the minister said London would agree."
+    )
+    got = {(m.surface, m.iso3) for m in det.detect(text, "en")}
+    assert ("Paris", "FRA") in got and ("London", "GBR") in got
+    assert ("Paris", "USA") not in got and ("London", "USA") not in got
+    assert isos(det, "Kidder, Peabody and Co and Burlington Industries said.") == set()
+    # Local US news still reads them as towns.
+    local = "Ashley Evans, 26, of Paris, was arrested. Paris and Henry County deputies said."
+    assert isos(det, local) == {"USA"}
+
+
+def test_hostile_unspaced_text_stays_linear(det: Detector) -> None:
+    # Context scans are bounded: 10x the text must not cost ~100x (generous for loaded CI).
+    def took(n: int) -> float:
+        text = "中国" * n
+        t0 = time.perf_counter()
+        det.detect(text, "zh")
+        return time.perf_counter() - t0
+
+    took(100)
+    small, big = took(1000), took(10000)
+    assert big < max(small, 0.005) * 10 * 5

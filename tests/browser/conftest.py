@@ -151,3 +151,12 @@ def external_hosts(pg) -> set:
     from urllib.parse import urlsplit
 
     return {urlsplit(u).hostname for u in pg.requests if u.startswith("http")} - {"127.0.0.1", "localhost"}
+
+
+def settled(pg, timeout: int = 60_000) -> None:
+    """Wait until the script run has finished and no element is left stale from the last one."""
+    pg.wait_for_timeout(200)
+    pg.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && document.querySelectorAll('[data-stale=\"true\"]').length === 0",
+        timeout=timeout)

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from pressmap.classify import NOT_MENTIONED
-from tests.browser.conftest import external_hosts, fills, map_frame
+from tests.browser.conftest import external_hosts, fills, map_frame, settled
 
 pytestmark = pytest.mark.browser
 
@@ -51,6 +51,7 @@ def test_filter_recolours_without_losing_pan_and_zoom(open_app) -> None:
 def test_url_restores_filters_country_and_lines(open_app) -> None:
     pg = open_app("?country=AZE&strength=Only+its+main+country&lines=true")
     pg.get_by_role("heading", name="Azerbaijan (AZE)").wait_for(timeout=30_000)
+    settled(pg)
     assert pg.get_by_role("radio", name="Only its main country").is_checked()
     # main-country only: Azerbaijan leads the example article but not the hostile one (Bahrain)
     figures = pg.locator(".pm-figures").inner_text()
@@ -82,6 +83,7 @@ def _read(pg, title_part: str):
 def test_article_shows_every_country_in_its_own_colour(open_app) -> None:
     pg = open_app("?country=AZE")
     pg.get_by_role("heading", name="Azerbaijan (AZE)").wait_for(timeout=30_000)
+    settled(pg)
     dialog = _read(pg, "Trump pushes to expand Abraham Accords")
     marks = dialog.locator(".pm-article-text mark").evaluate_all(
         "ms => ms.map(m => [m.dataset.iso3, m.style.backgroundColor, m.textContent])")
@@ -97,6 +99,7 @@ def test_article_shows_every_country_in_its_own_colour(open_app) -> None:
 def test_hostile_article_text_stays_inert_in_the_reader(open_app) -> None:
     pg = open_app("?country=BHR")
     pg.get_by_role("heading", name="Bahrain (BHR)").wait_for(timeout=30_000)
+    settled(pg)
     dialog = _read(pg, "window.__pwned='title'")
     text = dialog.inner_text()
     assert "<script>window.__pwned='text'</script>" in text
@@ -131,3 +134,21 @@ def test_overview_tab_then_map(open_app) -> None:
     assert wait_until(lambda: drawn_width() > 3, what="Azerbaijan drawn")
     assert fills(pg, "AZE")["AZE"] != NOT_MENTIONED
     assert external_hosts(pg) == set()
+
+
+def test_date_range_and_search_from_the_url(open_app) -> None:
+    # the example article is from 2025-08-02, the hostile one from 2025-08-03
+    pg = open_app("?dates=2025-08-03&dates=2025-08-03")
+    settled(pg)
+    assert fills(pg, "ISR")["ISR"] == NOT_MENTIONED and fills(pg, "BHR")["BHR"] != NOT_MENTIONED
+    assert "1 articles match the filters" in pg.inner_text("body")
+    pg = open_app("?dates=2025-08-02")  # one day
+    settled(pg)
+    assert fills(pg, "ISR")["ISR"] != NOT_MENTIONED
+    assert "1 articles match the filters" in pg.inner_text("body")
+    pg = open_app("?q=abraham+accords&country=BHR")  # any case; title or text
+    settled(pg)
+    assert fills(pg, "ISR")["ISR"] != NOT_MENTIONED
+    assert "1 articles match the filters" in pg.inner_text("body")
+    assert "Trump pushes to expand Abraham Accords" in pg.inner_text("body")
+    assert "window.__pwned='title'" not in pg.inner_text("body")  # the hostile article is out

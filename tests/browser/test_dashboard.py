@@ -6,6 +6,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.browser.conftest import settled
+
 pytestmark = pytest.mark.browser
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -57,12 +59,15 @@ def test_offline_map_and_click_large_and_small_country(page) -> None:
 
     click_country(page, "AZE")
     page.get_by_role("heading", name="Azerbaijan (AZE)").wait_for(timeout=30_000)
+    page.locator(".pm-snippet mark", has_text="Baku").first.wait_for(timeout=30_000)
     marks = page.locator(".pm-snippet mark").all_inner_texts()
     assert "Azerbaijan" in marks and "Baku" in marks
     assert "Trump pushes to expand Abraham Accords" in page.inner_text("body")
 
     click_country(page, "BHR")  # a dot at the default zoom
     page.get_by_role("heading", name="Bahrain (BHR)").wait_for(timeout=30_000)
+    # the panel's earlier elements update first: wait for the snippets to be Bahrain's
+    page.locator(".pm-snippet mark", has_text="Bahrain").first.wait_for(timeout=30_000)
     marks = page.locator(".pm-snippet mark").all_inner_texts()
     assert "Bahrain" in marks
 
@@ -73,6 +78,7 @@ def test_offline_map_and_click_large_and_small_country(page) -> None:
 def test_hostile_article_is_shown_as_text_and_never_runs(page) -> None:
     click_country(page, "BHR")
     page.get_by_role("heading", name="Bahrain (BHR)").wait_for(timeout=30_000)
+    settled(page)
     body = page.inner_text("body")
     assert "<script>window.__pwned='title'</script>" in body  # the title, shown literally
     assert "<script>window.__pwned='text'</script>" in body
