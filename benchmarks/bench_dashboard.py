@@ -7,7 +7,8 @@ through Playwright:
 
 - time to first map: page load until the shaded polygons are in the Leaflet map;
 - click to snippets: a click on a country until its snippet panel shows;
-- a filter change until the map is re-shaded.
+- the "only its main country" filter until the country panel shows the new figures;
+- the Overview tab (charts, pairs, the articles table) under that filter.
 
 Figures are printed, never asserted. Skips with a message when ../shared is absent.
 
@@ -102,9 +103,14 @@ def measure(db: Path, runs: int = 3) -> None:
                     "b => { const e = document.querySelector('.pm-figures');"
                     " return e && e.innerText !== b; }", arg=before, timeout=300_000)
                 refilter = time.perf_counter() - t2
+                t3 = time.perf_counter()
+                pg.get_by_role("tab", name="Overview").click()
+                pg.locator("[data-testid=stDataFrame]").nth(1).wait_for(timeout=300_000)
+                overview = time.perf_counter() - t3
                 label = "cold" if run == 0 else "warm"
                 print(f"run {run + 1} ({label} cache): first map {first_map:.2f} s, "
-                      f"click to snippets {click:.2f} s, main-country filter to updated panel {refilter:.2f} s")
+                      f"click to snippets {click:.2f} s, main-country filter to updated panel "
+                      f"{refilter:.2f} s, overview tab (main-country filter) {overview:.2f} s")
                 ctx.close()
             browser.close()
     finally:

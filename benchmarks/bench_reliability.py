@@ -36,12 +36,29 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pressmap.store import Store  # noqa: E402
+from pressmap.store import Store, connect  # noqa: E402
 from tests.test_concurrency import corpus, kill_group  # noqa: E402
 from tests.test_hostile_inputs import HOSTILE_NAMES, good_files, make_hostile  # noqa: E402
 
 MB = 1024 * 1024
-CLI = [sys.executable, "-m", "pressmap.cli"]
+# The CLI, reporting its peak resident memory on exit. VmHWM belongs to the process image and
+# starts afresh at exec (getrusage's ru_maxrss would include the forking parent's pages).
+_PEAK = """
+import atexit, sys
+def _peak():
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    sys.stderr.write("@@peak_kb " + line.split()[1] + "\\n")
+    except OSError:
+        pass
+atexit.register(_peak)
+sys.argv[0] = "pressmap"
+from pressmap.cli import main
+main()
+"""
+CLI = [sys.executable, "-c", _PEAK]
 EVIL_NAMES = {"two\nlines.txt": "two\\nlines.txt", "esc\x1b[2Jclear.txt": "esc\\x1b[2Jclear.txt",
               "rtl\u202etxt.exe.txt": "rtl\\u202etxt.exe.txt"}
 
@@ -64,28 +81,27 @@ def machine() -> dict:
 
 
 def run_cli(args: list[str], cwd: Path, timeout: float = 600) -> dict:
-    """Run the CLI; return exit code, stdout, stderr, wall time and the process's max RSS."""
+    """Run the CLI; return exit code, stdout, stderr, wall time and the process's peak RSS."""
     env = {k: v for k, v in os.environ.items() if k != "PRESSMAP_DB"}
     out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
     start = time.monotonic()
     p = subprocess.Popen([*CLI, *args], cwd=cwd, env=env, stdout=out, stderr=err)
-    deadline = start + timeout
-    while True:
-        pid, status, usage = os.wait4(p.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.monotonic() > deadline:
-            p.kill()
-            pid, status, usage = os.wait4(p.pid, 0)
-            break
-        time.sleep(0.01)
-    p.returncode = os.waitstatus_to_exitcode(status)
+    try:
+        p.wait(timeout)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
     elapsed = time.monotonic() - start
     out.seek(0)
     err.seek(0)
+    stderr, peak = [], 0.0
+    for line in err.read().decode("utf-8", "replace").splitlines(keepends=True):
+        if line.startswith("@@peak_kb "):
+            peak = int(line.split()[1]) / 1024
+        else:
+            stderr.append(line)
     return {"rc": p.returncode, "stdout": out.read().decode("utf-8", "replace"),
-            "stderr": err.read().decode("utf-8", "replace"), "seconds": elapsed,
-            "max_rss_mb": usage.ru_maxrss / 1024}
+            "stderr": "".join(stderr), "seconds": elapsed, "max_rss_mb": peak}
 
 
 def clear_line(r: dict, shown: str, prefix: str = "failed ") -> bool:
@@ -120,6 +136,8 @@ def hostile_inputs(work: Path) -> dict:
     for name in EVIL_NAMES:
         (evil / name).write_bytes(b"")
     trials = []
+    # for comparison: the same command on one good file
+    clean = run_cli(["ingest", "good/good.txt", "--db", str(work / "base.db"), "--quiet"], work)
 
     # files, one by one
     for name in HOSTILE_NAMES:
@@ -201,15 +219,18 @@ def hostile_inputs(work: Path) -> dict:
              "rerun": {k: v for k, v in s2.items() if k != "failures"},
              "db_problems": check["problems"], "db_mention_sums_differ": check["mention_sums_differ"],
              "db_articles": check["articles"], "db_duplicates": check["duplicates"]}
-    return {"made_seconds": made, "trials": trials, "mixed": mixed}
+    return {"made_seconds": made, "trials": trials, "mixed": mixed,
+            "baseline": {"seconds": clean["seconds"], "max_rss_mb": clean["max_rss_mb"]}}
 
 
 # ---------------------------------------------------------------- 3: SIGKILL at random moments
 
 def kills(work: Path, n_kills: int, n_articles: int, jobs: int, seed: int | None) -> dict:
-    """``n_kills`` rounds: a fresh database, an ingest SIGKILLed (with its workers) after a random
-    delay within the time a full run takes, the database checked, then the ingest re-run to the
-    end and checked again (every article once: no duplicates, none missing)."""
+    """``n_kills`` rounds: a fresh database, an ingest SIGKILLed (with its workers) at a random
+    moment (even rounds: a random delay within the time a full run takes; odd rounds: once a
+    random number of articles is committed, plus up to 0.3 s, so inside a later batch), the
+    database checked, then the ingest re-run to the end and checked again (every article once:
+    no duplicates, none missing)."""
     src = corpus(work / "kill.jsonl", range(n_articles))
     want = {f"c{i}" for i in range(n_articles)}
     rnd = random.Random(seed)
@@ -223,8 +244,18 @@ def kills(work: Path, n_kills: int, n_articles: int, jobs: int, seed: int | None
         Store(db).close()
         p = subprocess.Popen([*ingest, "--db", str(db)], stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL, start_new_session=True)
-        delay = rnd.uniform(0.0, full_seconds)
-        time.sleep(delay)
+        t = time.monotonic()
+        if i % 2 == 0:  # a random moment of the run (start-up, reading, analysing, writing)
+            time.sleep(rnd.uniform(0.0, full_seconds))
+        else:  # once a random number of articles is committed, plus up to 0.3 s: mid-batch
+            target = rnd.randrange(1, max(2, n_articles - 500))  # a batch (500) still to come
+            watch = connect(db, readonly=True)
+            while p.poll() is None and \
+                    watch.execute("SELECT COUNT(*) FROM articles").fetchone()[0] < target:
+                time.sleep(0.01)
+            watch.close()
+            time.sleep(rnd.uniform(0.0, 0.3))
+        delay = time.monotonic() - t
         finished = p.poll() is not None
         kill_group(p)
         killed = db_check(db)
@@ -283,7 +314,8 @@ def report(res: dict) -> None:
     print(f"\n1. hostile inputs one by one (generated in {h['made_seconds']:.1f} s)")
     print(f"   tried {len(trials)}, clear one-line reason {clear}, "
           f"tracebacks {sum('Traceback' in t['line'] for t in trials)}")
-    print(f"   peak RSS per process: max {max(t['max_rss_mb'] for t in trials):.0f} MB; "
+    print(f"   peak RSS per process: max {max(t['max_rss_mb'] for t in trials):.0f} MB (one good "
+          f"file: {h['baseline']['max_rss_mb']:.0f} MB, {h['baseline']['seconds']:.1f} s); "
           f"time per input: max {max(t['seconds'] for t in trials):.1f} s, "
           f"total {sum(t['seconds'] for t in trials):.1f} s")
     for t in trials:

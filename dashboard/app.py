@@ -103,10 +103,24 @@ class DB:
 # ---------------------------------------------------------------------------- sidebar
 
 
+def map_click(out) -> tuple:
+    """``(iso3, lat, lng)`` of the map's last click on a country (lat/lng tell clicks apart)."""
+    out = out if isinstance(out, dict) else {}
+    clicked = (out.get("last_active_drawing") or {}).get("properties") or {}
+    where = out.get("last_object_clicked") or {}
+    return clicked.get("iso3"), where.get("lat"), where.get("lng")
+
+
 def country_picker(names: dict[str, str]) -> str | None:
     """The selected country: a sidebar picker, kept in the URL as ``?country=AZE`` (by hand: a
     bound selectbox would put the label there). A map click arrives as ``pending_country``."""
-    if "pending_country" in st.session_state:
+    click = map_click(st.session_state.get("map"))
+    if click[0] and click != st.session_state.get("last_click"):
+        # the map's last click, read before anything is drawn: one script run, not two
+        st.session_state["last_click"] = click
+        if click[0] in names:
+            st.session_state["country"] = click[0]
+    elif "pending_country" in st.session_state:
         st.session_state["country"] = st.session_state.pop("pending_country")
     elif "country" not in st.session_state:  # a new session: take the country from the URL
         wanted = st.query_params.get("country", "").upper()
@@ -279,10 +293,8 @@ def map_tab(db: DB, f, shade, method, lines, fc, names, counts, n_articles) -> N
         out = st_folium(base_map(), feature_group_to_add=layer, height=520,
                         use_container_width=True,
                         returned_objects=["last_active_drawing", "last_object_clicked"], key="map")
-        clicked = ((out or {}).get("last_active_drawing") or {}).get("properties") or {}
-        where = (out or {}).get("last_object_clicked") or {}
-        click = (clicked.get("iso3"), where.get("lat"), where.get("lng"))
-        if click[0] and click != st.session_state.get("last_click"):
+        click = map_click(out)
+        if click[0] and click != st.session_state.get("last_click"):  # not seen at the top
             st.session_state["last_click"] = click
             if click[0] in names and click[0] != selected:
                 st.session_state["pending_country"] = click[0]  # the picker is already drawn
@@ -330,14 +342,24 @@ def overview_tab(db: DB, f, shade, counts, n_articles, names, stats) -> None:
     rows = db.articles_table(f, limit=5000)
     st.caption(f"{len(rows):,} articles mentioning a country"
                + (" (the newest 5,000)" if len(rows) >= 5000 else "")
-               + " · sort by clicking a column, search with the table's magnifier")
-    st.dataframe(
+               + " · sort by clicking a column, search with the table's magnifier,"
+               " select a row to read the article")
+    event = st.dataframe(
         [{"published": (r["published"] or "")[:10], "title": r["title"] or r["id"],
           "source": r["source"], "language": r["language"], "countries": r["countries"],
           "mentions": r["mentions"], "url": safe_url(r["url"])} for r in rows],
         hide_index=True, width="stretch",
         column_config={"url": st.column_config.LinkColumn("original")},
+        on_select="rerun", selection_mode="single-row", key="articles_table",
     )
+    picked = list(getattr(getattr(event, "selection", None), "rows", None) or [])
+    if picked and picked[0] < len(rows):  # positions in the data as given, whatever the sort
+        rid = rows[picked[0]]["rid"]
+        if st.session_state.get("opened_row") != rid:  # open once per new selection
+            st.session_state["opened_row"] = rid
+            show_article(db, rid, f.kinds, names)
+    else:
+        st.session_state.pop("opened_row", None)
 
 
 def add_export_tab(db: DB, f, shade, method, fc, names, counts, n_articles) -> None:

@@ -9,13 +9,20 @@
 
 from __future__ import annotations
 
+import array
 import functools
+import hashlib
+import marshal
+import os
 import re
+import sys
 import tomllib
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+import _sre
 
 from pressmap.gazetteer import Entry, Gazetteer, load_gazetteer
 from pressmap.language import detect_language
@@ -191,6 +198,9 @@ _CAPS_RUN = re.compile(r"[A-Z]{4}")
 _CAPS_WORD = re.compile(r"(?<![\w'’])[A-Z][A-Z'’.&\-]+")
 
 
+_STOP_CHAR = re.compile(r"[.!?]")
+
+
 def _span(text: str, start: int, end: int) -> tuple[int, int]:
     """Same answer as ``sentence_span``, faster: the sentence start is sought backwards, so only
     the last few candidate ends before the hit are checked."""
@@ -203,29 +213,41 @@ def _span_raw(
     """``(raw_start, raw_end, start, end)``: raw bounds are -1 when the window cut them.
 
     ``seen`` caches ``_is_boundary`` per candidate end, for texts with many hits."""
-    lo = max(0, start - MAX_SNIPPET)
-    s = lo
-    raw_s = 0 if lo == 0 else -1
-    if seen is None:
-        seen = {}
-    # A line break always ends a sentence, so nothing before the last one needs a look.
+    lo = start - MAX_SNIPPET
+    if lo < 0:
+        lo = 0
+    # A line break always ends a sentence, so nothing before the last one needs a look; and
+    # with no . ! ? after it, that line break is the sentence start.
     nl = text.rfind("\n", lo, start)
-    for m in reversed(list(_END.finditer(text, max(lo, nl), start))):
-        key = m.span()
-        ok = seen.get(key)
-        if ok is None:
-            ok = seen[key] = _is_boundary(text, m)
-        if ok:
-            s = raw_s = m.end()
-            break
-    e = min(len(text), end + MAX_SNIPPET)
-    raw_e = len(text) if e == len(text) else -1
+    if nl >= 0 and _STOP_CHAR.search(text, nl, start) is None:
+        s = raw_s = nl + 1
+    else:
+        s = lo
+        raw_s = 0 if lo == 0 else -1
+        if seen is None:
+            seen = {}
+        for m in reversed(list(_END.finditer(text, max(lo, nl), start))):
+            key = m.span()
+            ok = seen.get(key)
+            if ok is None:
+                ok = seen[key] = _is_boundary(text, m)
+            if ok:
+                s = raw_s = m.end()
+                break
+    n = len(text)
+    e = end + MAX_SNIPPET
+    if e > n:
+        e = n
     nl = text.find("\n", end, e)
-    for m in _END.finditer(text, end, e if nl < 0 else nl + 1):
-        if _is_boundary(text, m):
-            e = m.end() if m.group() != "\n" else m.start()
-            raw_e = m.start()
-            break
+    if nl >= 0 and _STOP_CHAR.search(text, end, nl) is None:
+        e = raw_e = nl  # the next line break comes first
+    else:
+        raw_e = n if e == n else -1
+        for m in _END.finditer(text, end, e if nl < 0 else nl + 1):
+            if _is_boundary(text, m):
+                e = m.end() if m.group() != "\n" else m.start()
+                raw_e = m.start()
+                break
     while s < start and text[s].isspace():
         s += 1
     while e > end and text[e - 1].isspace():
@@ -364,6 +386,93 @@ def _trie_pattern(words: Iterable[str]) -> str:
     return rec(trie)
 
 
+# Compiling the big trie patterns costs about 0.3 s of CPU per process (the pure-Python parser
+# and code generator of ``re``). The generated code is cached on disk, keyed by the word list,
+# this file's source and the interpreter; a missing or unusable cache falls back to compiling.
+_CACHE_FORMAT = 1
+
+
+def cache_dir() -> Path | None:
+    """Folder for compiled-pattern caches: ``$PRESSMAP_CACHE_DIR`` (empty: no cache), else
+    ``$XDG_CACHE_HOME/pressmap`` or ``~/.cache/pressmap``."""
+    d = os.environ.get("PRESSMAP_CACHE_DIR")
+    if d is not None:
+        return Path(d) if d else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "pressmap"
+
+
+@functools.lru_cache(maxsize=1)
+def _code_stamp() -> bytes:
+    h = hashlib.sha256()
+    h.update(f"{_CACHE_FORMAT} {sys.version} {_sre.MAGIC} {_sre.CODESIZE}\n".encode())
+    h.update(Path(__file__).read_bytes())
+    return h.digest()
+
+
+def _compile_trie(words: Iterable[str], head: str = "(?:", tail: str = r")(?![\w])") -> re.Pattern[str]:
+    """``re.compile(head + _trie_pattern(words) + tail)``, through the on-disk cache."""
+    words = sorted(set(words))
+    folder = cache_dir()
+    if folder is None or _sre.CODESIZE != 4:
+        return re.compile(head + _trie_pattern(words) + tail)
+    h = hashlib.sha256(_code_stamp())
+    h.update(f"{head}\x00{tail}\x00".encode())
+    h.update("\x00".join(words).encode("utf-8", "surrogatepass"))
+    key = h.hexdigest()[:40]
+    path = folder / f"re-{key}.bin"
+    try:
+        fmt, k, pattern, flags, code, groups, groupindex, indexgroup = marshal.loads(
+            path.read_bytes()
+        )
+        if fmt == _CACHE_FORMAT and k == key:
+            return _sre.compile(
+                pattern, flags, array.array("I", code).tolist(), groups, groupindex, indexgroup
+            )
+    except Exception:  # noqa: BLE001, S110 - no cache or an unusable one: compile below
+        pass
+    pattern = head + _trie_pattern(words) + tail
+    try:
+        from re import _compiler, _parser
+
+        parsed = _parser.parse(pattern, 0)
+        code_list = _compiler._code(parsed, 0)
+        groupindex = dict(parsed.state.groupdict)
+        indexgroup = [None] * parsed.state.groups
+        for name, i in groupindex.items():
+            indexgroup[i] = name
+        rx = _sre.compile(
+            pattern,
+            parsed.state.flags,
+            code_list,
+            parsed.state.groups - 1,
+            groupindex,
+            tuple(indexgroup),
+        )
+        blob = marshal.dumps(
+            (
+                _CACHE_FORMAT,
+                key,
+                pattern,
+                parsed.state.flags,
+                array.array("I", code_list).tobytes(),
+                parsed.state.groups - 1,
+                groupindex,
+                tuple(indexgroup),
+            )
+        )
+    except Exception:  # noqa: BLE001 - another interpreter's internals: no caching
+        return re.compile(pattern)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".re-{key}.{os.getpid()}.tmp"
+        tmp.write_bytes(blob)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return rx
+
+
 def _ru_stem(word: str) -> str:
     """Cut a Russian name's final vowel/soft sign so that case endings can follow it."""
     if len(word) > 4 and word[-1] in "аяоеийь":
@@ -419,14 +528,10 @@ class Detector:
         self._main: _Compiled | None = None
         self._extras: dict[str, tuple[re.Pattern[str], dict[str, list[Entry]]]] = {}
         self._upper_rx: tuple[re.Pattern[str], dict[str, list[Entry]]] | None = None
-        self._us_after = re.compile(
-            r",\s*(?:"
-            + "|".join(re.escape(s) for s in sorted(self.g.us_states, key=len, reverse=True))
-            + "|"
-            + "|".join(re.escape(s) for s in _AP_STATES)
-            + "|"
-            + "|".join(sorted(set(self.g.us_states.values())))
-            + r")(?![\w])"
+        self._upper_first: frozenset[str] | None = None
+        # ", Texas", ", Tex.", ", TX": only whether it matches at a comma is used.
+        self._us_after = _compile_trie(
+            [*self.g.us_states, *_AP_STATES, *self.g.us_states.values()], r",\s*(?:"
         )
 
     # -- compilation ---------------------------------------------------------------------------
@@ -480,14 +585,14 @@ class Detector:
             table[phrase] = [Entry(phrase, iso3, kind if iso3 else "stop", 10**7, "o")]
             lang_only.pop(phrase, None)
         lower = [w for w in self._overrides if w and not w[:1].isupper()]
-        ov_rx = re.compile(r"(?<![\w])(?:" + _trie_pattern(lower) + r")(?![\w])") if lower else None
+        ov_rx = _compile_trie(lower, r"(?<![\w])(?:") if lower else None
         # A stop phrase is only needed where it hides a name inside it ("Air France").
         main = [
             w
             for w, rs in table.items()
             if w[:1].isupper() and (rs[0].kind != "stop" or len(rs) > 1 or _hides_a_name(w, table))
         ]
-        rx = re.compile("(?:" + _trie_pattern(main) + r")(?![\w])")
+        rx = _compile_trie(main)
         g = self.g
         fast: dict[str, Entry] = {}
         for w, rs in table.items():
@@ -529,14 +634,13 @@ class Detector:
         for surface, entries in self.g.surfaces(lang).items():
             key = _ru_stem(surface) if lang == "ru" else surface
             table.setdefault(key, []).extend(entries)
-        trie = _trie_pattern(table)
         if lang == "ru":
-            pat = r"(?<![\w])(?:" + trie + r")[а-яё]{0,3}(?![\w])"
+            rx = _compile_trie(table, r"(?<![\w])(?:", r")[а-яё]{0,3}(?![\w])")
         elif lang == "ar":
-            pat = r"(?:(?<![\w])|(?<=(?<![\w])[وبفلك]))(?:" + trie + r")(?![\w])"
+            rx = _compile_trie(table, r"(?:(?<![\w])|(?<=(?<![\w])[وبفلك]))(?:")
         else:
-            pat = "(?:" + trie + ")"
-        self._extras[lang] = (re.compile(pat), table)
+            rx = _compile_trie(table, "(?:", ")")
+        self._extras[lang] = (rx, table)
         return self._extras[lang]
 
     def _upper(self) -> tuple[re.Pattern[str], dict[str, list[Entry]]]:
@@ -550,7 +654,11 @@ class Detector:
                 keep = [e for e in entries if e.kind in ("name", "capital", "place")]
                 if keep:
                     upper[up] = keep
-            self._upper_rx = (re.compile("(?:" + _trie_pattern(upper) + r")(?![\w])"), upper)
+            # Every all-caps surface is 4+ characters long: a word starting otherwise can't match.
+            self._upper_first = frozenset(u[:4] for u in upper if len(u) >= 4)
+            if any(len(u) < 4 for u in upper):
+                self._upper_first = None
+            self._upper_rx = (_compile_trie(upper), upper)
         return self._upper_rx
 
     def _region_after(self, text: str, e: int) -> str | None:
@@ -634,10 +742,11 @@ class Detector:
         if _CAPS_RUN.search(head):
             # Try the all-caps pattern only where an all-caps word starts.
             urx, utable = self._upper()
+            first = self._upper_first
             done = 0
             for w in _CAPS_WORD.finditer(head):
                 s = w.start()
-                if s < done:
+                if s < done or (first is not None and head[s : s + 4] not in first):
                     continue
                 m = urx.match(head, s)
                 if m:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import sqlite3
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -137,6 +138,33 @@ def _chunks(
         yield chunk
 
 
+# what one bad article (e.g. text with a lone surrogate) makes the database raise
+_UNSTORABLE = (UnicodeError, ValueError, OverflowError, sqlite3.IntegrityError,
+               sqlite3.InterfaceError, sqlite3.DataError)
+
+
+def _write_batch(store: Store, batch: list[tuple[Article, str, list[tuple]]], analyzer: str,
+                 one_by_one: bool) -> list[str | ReadError]:
+    """Store a batch in one transaction. ``one_by_one``: each article in a savepoint, an article
+    that cannot be stored becomes a :class:`ReadError` and the rest are kept."""
+    outcomes: list[str | ReadError] = []
+    with store.conn:
+        store.conn.execute("BEGIN IMMEDIATE")
+        for a, h, rows in batch:
+            if not one_by_one:
+                outcomes.append(store.put_rows(a, rows, analyzer=analyzer, commit=False, hash_=h))
+                continue
+            store.conn.execute("SAVEPOINT article")
+            try:
+                outcomes.append(store.put_rows(a, rows, analyzer=analyzer, commit=False, hash_=h))
+            except _UNSTORABLE as exc:
+                store.conn.execute("ROLLBACK TO article")
+                outcomes.append(ReadError(a.path or a.id,
+                                          f"cannot be stored: {type(exc).__name__}: {exc}"))
+            store.conn.execute("RELEASE article")
+    return outcomes
+
+
 def ingest(
     sources: Iterable[str | Path],
     store: Store,
@@ -163,12 +191,16 @@ def ingest(
     def flush() -> None:
         if not pending:
             return
-        outcomes = []
-        with store.conn:  # one transaction per batch
-            store.conn.execute("BEGIN IMMEDIATE")
-            for a, h, rows in pending:
-                outcomes.append(store.put_rows(a, rows, analyzer=analyzer, commit=False, hash_=h))
+        try:
+            outcomes = _write_batch(store, pending, analyzer, one_by_one=False)
+        except _UNSTORABLE:  # an article the database refuses: the others are still stored
+            outcomes = _write_batch(store, pending, analyzer, one_by_one=True)
         for (a, _, _), outcome in zip(pending, outcomes, strict=True):
+            if isinstance(outcome, ReadError):
+                summary.failed.append(outcome)
+                if on_item:
+                    on_item(outcome, "failed")
+                continue
             setattr(summary, outcome, getattr(summary, outcome) + 1)
             if on_item:
                 on_item(a, outcome)

@@ -25,6 +25,7 @@ BACKGROUND = "#cfe3f0"  # sea
 SMALL_AREA = 2.0  # square degrees: below this a country also gets a clickable marker
 SELECTED_BORDER = "#1d3557"
 LINE_COLOUR = "#1d3557"
+WORLD = [[-47.0, -172.0], [72.0, 180.0]]  # south-west, north-east corners of the first view
 
 
 def leaflet_dir() -> str:
@@ -46,7 +47,11 @@ def base_map(leaflet_base: str = LEAFLET_BASE, height: int = 520) -> folium.Map:
         prefer_canvas=False,
         control_scale=False,
         height=height,
+        zoom_snap=0.25,  # fractional zoom, so the whole world fits whatever the map's width
+        zoom_delta=0.5,
     )
+    # every inhabited longitude at first sight (Japan, New Zealand and the Pacific included)
+    m.fit_bounds(WORLD)
     # Instance attributes shadow folium's CDN defaults (jQuery, Bootstrap, Font Awesome...).
     m.default_js = [("leaflet", f"{leaflet_base}/leaflet.js")]
     m.default_css = [("leaflet_css", f"{leaflet_base}/leaflet.css")]

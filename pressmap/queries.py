@@ -321,11 +321,28 @@ def languages(conn: sqlite3.Connection) -> list[str]:
 
 def date_span(conn: sqlite3.Connection) -> tuple[str | None, str | None]:
     """First and last publication day (``YYYY-MM-DD``) in the corpus, or ``(None, None)``."""
+    day = "published GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'"
     lo, hi = conn.execute(
-        "SELECT MIN(substr(published, 1, 10)), MAX(substr(published, 1, 10)) FROM articles"
-        " WHERE published GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'"
+        f"SELECT MIN(substr(published, 1, 10)), MAX(substr(published, 1, 10)) FROM articles WHERE {day}"
     ).fetchone()
+    # An impossible day ("2024-13-45") stored by an older reader: step past it (index on published).
+    while lo is not None and not _real_day(lo):
+        lo = conn.execute(f"SELECT MIN(substr(published, 1, 10)) FROM articles WHERE {day}"
+                          " AND published > ?", (lo + "~",)).fetchone()[0]
+    while hi is not None and not _real_day(hi):
+        hi = conn.execute(f"SELECT MAX(substr(published, 1, 10)) FROM articles WHERE {day}"
+                          " AND published < ?", (hi,)).fetchone()[0]
     return lo, hi
+
+
+def _real_day(day: str) -> bool:
+    from datetime import date
+
+    try:
+        date.fromisoformat(day)
+    except ValueError:
+        return False
+    return True
 
 
 PERIODS = {"day": 10, "month": 7, "year": 4}

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from pressmap.model import Article, Extracted, ReadError
+from pressmap.normalize import tidy_article
 
 MB = 1024 * 1024
 
@@ -423,8 +424,11 @@ def iter_articles(
     for src in sources:
         display = str(src)
         for item in guard(lambda src=src: _read_any(src, ctx), display):
-            if isinstance(item, ReadError) and ("\n" in item.reason or "\r" in item.reason):
-                item = ReadError(item.path, one_line(item.reason))
+            if isinstance(item, ReadError):
+                if "\n" in item.reason or "\r" in item.reason:
+                    item = ReadError(item.path, one_line(item.reason))
+            else:
+                item = tidy_article(item)
             yield item
 
 
@@ -781,16 +785,45 @@ def row_article(row: Any, n: int, src: Source, ctx: Context) -> Article | ReadEr
         return ReadError(f"{src.display}#{n}", "JSON nested too deeply")
 
 
+_KEY_MAPS: dict[tuple, dict[str, tuple]] = {}
+
+
+def _field_keys(row: dict) -> dict[str, tuple]:
+    """Per field, the keys of ``row`` that :func:`field_value` tries, in its order. Rows of one
+    file share their keys, so this is worked out once per set of keys."""
+    sig = tuple(row) if len(row) <= 64 else None  # huge rows: not cached (memory)
+    found = _KEY_MAPS.get(sig) if sig is not None else None
+    if found is None:
+        low = {str(k).lower(): k for k in row}
+        found = {f: tuple(low[n] for n in names if n in low) for f, names in FIELD_NAMES.items()}
+        if sig is not None:
+            if len(_KEY_MAPS) >= 512:
+                _KEY_MAPS.clear()
+            _KEY_MAPS[sig] = found
+    return found
+
+
 def _row_article(row: Any, n: int, src: Source, ctx: Context) -> Article | ReadError:
     display = f"{src.display}#{n}"
     if not isinstance(row, dict):
         return ReadError(display, f"row is a JSON {type(row).__name__}, not an object")
-    text = field_value(row, "text", ctx.fields)
+    fields = ctx.fields
+    keys = _field_keys(row)
+
+    def get(f: str) -> str | None:  # field_value(row, f, fields), without its per-call key map
+        if getattr(fields, f):
+            return field_value(row, f, fields)
+        for k in keys[f]:
+            v = _as_text(row[k], f)
+            if v:
+                return v
+        return None
+
+    text = get("text")
     if not text:
-        keys = ", ".join(str(k) for k in list(row)[:20]) or "none"
+        shown = ", ".join(str(k) for k in list(row)[:20]) or "none"
         looked = ctx.fields.text or "/".join(FIELD_NAMES["text"][:6])
-        return ReadError(display, f"no text (looked for {looked}; keys: {keys})")
-    get = lambda f: field_value(row, f, ctx.fields)  # noqa: E731
+        return ReadError(display, f"no text (looked for {looked}; keys: {shown})")
     rid, url = get("id"), get("url")
     return Article(
         id=rid or url or f"{src.ident}#{n}", text=text, title=get("title"),

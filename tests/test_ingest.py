@@ -152,3 +152,25 @@ def test_small_input_and_cli_jobs(tmp_path, jobs) -> None:
                                     "--jobs", str(jobs), "--json"])
     assert res.exit_code == 0, res.output
     assert json.loads(res.output.splitlines()[-1])["new"] == 3
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_unstorable_article_fails_alone(tmp_path, monkeypatch, jobs) -> None:
+    """Text the database refuses (a lone surrogate) fails that article, not its batch."""
+    import pressmap.readers as readers
+    from pressmap.model import Article
+
+    monkeypatch.setattr(ingest_mod, "CHUNK", 5)
+
+    def fake_iter(sources, **_):
+        for i in range(30):
+            text = TEXTS[i % len(TEXTS)] + (" \ud800" if i == 7 else "")
+            yield Article(id=f"u{i}", text=text, path=f"u{i}.txt")
+
+    monkeypatch.setattr(readers, "iter_articles", fake_iter)
+    with Store(tmp_path / "u.db") as s:
+        r = ingest(["ignored"], s, jobs=jobs)
+        assert (r.new, [e.path for e in r.failed]) == (29, ["u7.txt"])
+        assert "cannot be stored" in r.failed[0].reason
+        assert s.check() == []
+        assert s.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 29

@@ -152,3 +152,20 @@ def test_date_range_and_search_from_the_url(open_app) -> None:
     assert "1 articles match the filters" in pg.inner_text("body")
     assert "Trump pushes to expand Abraham Accords" in pg.inner_text("body")
     assert "window.__pwned='title'" not in pg.inner_text("body")  # the hostile article is out
+
+
+def test_selecting_a_row_of_the_articles_table_opens_it(open_app) -> None:
+    pg = open_app("?tab=Overview", wait_map=False)
+    pg.get_by_role("heading", name="Articles").wait_for(timeout=60_000)
+    grid = pg.locator("[data-testid=stDataFrame]").nth(1)
+    grid.wait_for(timeout=30_000)
+    settled(pg)
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    pg.mouse.click(box["x"] + 15, box["y"] + 35 + 17)  # the first row's selection box
+    dialog = pg.get_by_role("dialog")
+    dialog.locator(".pm-article-text").wait_for(timeout=30_000)
+    # newest first: the hostile article, shown as text
+    assert "<script>window.__pwned='title'</script>" in dialog.inner_text()
+    assert dialog.locator("img, script").count() == 0
+    assert all(f.evaluate("typeof window.__pwned") == "undefined" for f in [pg.main_frame, *pg.frames])

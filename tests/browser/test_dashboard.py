@@ -63,6 +63,7 @@ def test_offline_map_and_click_large_and_small_country(page) -> None:
     marks = page.locator(".pm-snippet mark").all_inner_texts()
     assert "Azerbaijan" in marks and "Baku" in marks
     assert "Trump pushes to expand Abraham Accords" in page.inner_text("body")
+    assert "country=AZE" in page.url  # the selection is in the URL, to bookmark or share
 
     click_country(page, "BHR")  # a dot at the default zoom
     page.get_by_role("heading", name="Bahrain (BHR)").wait_for(timeout=30_000)
