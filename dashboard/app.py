@@ -414,10 +414,17 @@ def add_articles(db: DB, files, urls: str) -> list[dict]:
     """Stage uploads and URLs, ingest each with a progress bar; one result row per input."""
     from pressmap.ingest import ingest
 
-    staged = [uploads.stage_upload(f.name, f.getvalue()) for f in files[: uploads.MAX_FILES]]
-    staged += [uploads.Staged(uploads.safe_filename(f.name), None,
-                              f"over the {uploads.MAX_FILES}-file limit")
-               for f in files[uploads.MAX_FILES:]]
+    staged, total = [], 0
+    for i, f in enumerate(files):
+        total += f.size
+        if i >= uploads.MAX_FILES:
+            staged.append(uploads.Staged(uploads.safe_filename(f.name), None,
+                                         f"over the {uploads.MAX_FILES}-file limit"))
+        elif total > uploads.MAX_TOTAL_MB * 1024 * 1024:
+            staged.append(uploads.Staged(uploads.safe_filename(f.name), None,
+                                         f"over the {uploads.MAX_TOTAL_MB} MB limit per upload"))
+        else:
+            staged.append(uploads.stage_upload(f.name, f.getvalue()))
     staged += uploads.parse_urls(urls)
     results = []
     bar = st.progress(0.0, text="Reading…")
@@ -428,7 +435,8 @@ def add_articles(db: DB, files, urls: str) -> list[dict]:
                    "unchanged": 0, "failed": 0, "reason": item.reason}
             if item.source:
                 try:
-                    s = ingest([item.source], store)
+                    # jobs=1: never fork worker processes inside the threaded web server
+                    s = ingest([item.source], store, jobs=1)
                 except Exception as e:  # noqa: BLE001 - one input must not stop the rest
                     row["reason"] = f"{type(e).__name__}: {e}"
                 else:

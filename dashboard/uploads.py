@@ -10,8 +10,10 @@ their content, so uploading the same file again finds the same article ids ("unc
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,9 +22,23 @@ from pressmap.render import safe_url
 
 MAX_FILE_MB = 50
 MAX_FILES = 200
+MAX_TOTAL_MB = 500  # all files of one upload together
+MAX_URLS = 50  # pasted URLs per submission (each is fetched in turn)
 ACCEPTED = ("txt", "text", "html", "htm", "jsonl", "ndjson", "json", "csv", "zip", "gz", "xml",
             "rss", "atom")
-UPLOAD_ROOT = Path(tempfile.gettempdir()) / "pressmap-uploads"
+UPLOAD_ROOT = Path(tempfile.gettempdir()) / f"pressmap-uploads-{os.getuid()}"
+
+
+def private_root(root: Path = UPLOAD_ROOT) -> Path:
+    """``root``, created 0700 and checked to be our own real folder (not a planted symlink)."""
+    try:
+        root.mkdir(mode=0o700, exist_ok=True)
+        st = os.lstat(root)
+        if stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o077:
+            return root
+    except OSError:
+        pass
+    return Path(tempfile.mkdtemp(prefix="pressmap-uploads-"))
 
 
 def safe_filename(name: str, limit: int = 120) -> str:
@@ -42,7 +58,7 @@ class Staged:
     reason: str = ""  # why it was refused
 
 
-def stage_upload(name: str, data: bytes, root: Path = UPLOAD_ROOT) -> Staged:
+def stage_upload(name: str, data: bytes, root: Path | None = None) -> Staged:
     """Write one upload to ``root/<content hash>/<safe name>``; refuse oversize or odd types."""
     clean = safe_filename(name)
     if len(data) > MAX_FILE_MB * 1024 * 1024:
@@ -50,6 +66,7 @@ def stage_upload(name: str, data: bytes, root: Path = UPLOAD_ROOT) -> Staged:
     ext = clean.rsplit(".", 1)[-1].lower() if "." in clean else ""
     if ext not in ACCEPTED:
         return Staged(clean, None, f"unsupported file type .{ext}" if ext else "no file extension")
+    root = private_root() if root is None else root
     folder = root / hashlib.sha256(data).hexdigest()[:20]
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / clean
@@ -65,7 +82,10 @@ def parse_urls(text: str) -> list[Staged]:
         if not line or line.startswith("#"):
             continue
         url = safe_url(line)
-        out.append(Staged(line[:200], url, "" if url else "not an http(s) URL"))
+        reason = "" if url else "not an http(s) URL"
+        if url and sum(1 for o in out if o.source) >= MAX_URLS:
+            url, reason = None, f"over the {MAX_URLS}-URL limit per submission"
+        out.append(Staged(line[:200], url, reason))
     return out
 
 
@@ -73,11 +93,12 @@ def looks_remote(source: str) -> bool:
     return source.startswith(("http://", "https://"))
 
 
-def discard(path: str, root: Path = UPLOAD_ROOT) -> None:
+def discard(path: str, root: Path | None = None) -> None:
     """Delete a staged upload (its article ids keep the path, so re-uploads still match)."""
     p = Path(path)
+    root = UPLOAD_ROOT if root is None else root
     try:
-        if p.parent.parent == root:
+        if p.parent.parent == root or p.parent.parent.name.startswith("pressmap-uploads-"):
             shutil.rmtree(p.parent, ignore_errors=True)
     except OSError:
         pass

@@ -13,18 +13,26 @@ from pressmap.model import AnalyzedArticle, Article, CountryHits
 
 def analyze_article(article: Article, detector=None) -> AnalyzedArticle:
     """Detect every country ``article.text`` refers to, grouped by country (ordered by ISO3)."""
-    from pressmap.detect import default_detector
-    from pressmap.gazetteer import load_gazetteer
+    if detector is None:
+        from pressmap.detect import default_detector
 
-    det = detector or default_detector()
-    gazetteer = getattr(det, "g", None) or load_gazetteer()
-    mentions = det.detect(article.text, language=article.language)
+        detector = default_detector()
+    gazetteer = getattr(detector, "g", None)
+    if gazetteer is None:
+        from pressmap.gazetteer import load_gazetteer
+
+        gazetteer = load_gazetteer()
+    mentions = detector.detect(article.text, language=article.language)
+    if not mentions:
+        return AnalyzedArticle(article, [])
     by_country: dict[str, CountryHits] = {}
     for m in mentions:
         hits = by_country.get(m.iso3)
         if hits is None:
             hits = by_country[m.iso3] = CountryHits(m.iso3, gazetteer.name(m.iso3))
         hits.mentions.append(m)
+    if len(by_country) == 1:
+        return AnalyzedArticle(article, list(by_country.values()))
     return AnalyzedArticle(article, [by_country[k] for k in sorted(by_country)])
 
 

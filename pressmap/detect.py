@@ -89,6 +89,7 @@ _COMPANY_SUFFIX = frozenset(
     "Securities Capital Resources Petroleum Bank Group Airlines Airways Insurance Mortgage "
     "Motors Interbank".split()
 )
+_SPACE_DASH = re.compile(r"[ \-]")
 _CAP_RUN = re.compile(r"(?:[ \-](?:[A-Z][\w'’&.]*|of|and|for|the|&)){1,7}")
 # Words that start a longer place name around a country or city name ("St. Paris").
 _NAME_PREFIX = frozenset(
@@ -160,7 +161,9 @@ _TOKEN = re.compile(r"[\w.\-'’]+")
 class _Hit:
     """One regex match and its candidate readings while an article is being resolved."""
 
-    __slots__ = ("start", "end", "surface", "readings", "chosen", "confidence", "notes", "fast")
+    __slots__ = (
+        "start", "end", "surface", "readings", "chosen", "confidence", "notes", "fast", "may_stop"
+    )
 
     def __init__(
         self, start: int, end: int, surface: str, readings: list[Entry], fast: bool = False
@@ -173,6 +176,7 @@ class _Hit:
         self.confidence = 1.0
         self.notes: set[str] = set()
         self.fast = fast  # one unambiguous country-level reading: no context checks needed
+        self.may_stop = False  # readings may include "stop" ones (others were checked already)
 
 
 @dataclass
@@ -199,6 +203,7 @@ _CAPS_WORD = re.compile(r"(?<![\w'’])[A-Z][A-Z'’.&\-]+")
 
 
 _STOP_CHAR = re.compile(r"[.!?]")
+_SPACES = re.compile(r"\s*")
 
 
 def _span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -248,8 +253,8 @@ def _span_raw(
                 e = m.end() if m.group() != "\n" else m.start()
                 raw_e = m.start()
                 break
-    while s < start and text[s].isspace():
-        s += 1
+    if s < start and text[s].isspace():
+        s = _SPACES.match(text, s, start).end()  # type: ignore[union-attr]
     while e > end and text[e - 1].isspace():
         e -= 1
     return raw_s, raw_e, s, e
@@ -602,7 +607,7 @@ class Detector:
             if len(rs) > 1:
                 # A country's name that is also a US town's: the town only where used like one.
                 if r.kind == "name" and all(
-                    x.iso3 == "USA" and x.kind == "place" and {"u", "t"} & set(x.flags)
+                    x.iso3 == "USA" and x.kind == "place" and ("u" in x.flags or "t" in x.flags)
                     for x in rs[1:]
                 ):
                     fast[w] = r
@@ -703,7 +708,9 @@ class Detector:
                 hits.append(_Hit(s, e, surface, table[surface]))
         if c.overrides_rx is not None:
             for m in c.overrides_rx.finditer(text):
-                hits.append(_Hit(m.start(), m.end(), m.group(), table[m.group()]))
+                hit = _Hit(m.start(), m.end(), m.group(), table[m.group()])
+                hit.may_stop = True
+                hits.append(hit)
         extra = self._extra(lang)
         if extra is not None:
             xrx, xtable = extra
@@ -716,7 +723,9 @@ class Detector:
                         if readings:
                             break
                 if readings:
-                    hits.append(_Hit(m.start(), m.end(), surface, readings))
+                    hit = _Hit(m.start(), m.end(), surface, readings)
+                    hit.may_stop = True
+                    hits.append(hit)
         if " County" in text or " Parish" in text or " Township" in text or " Twp." in text:
             for m in _COUNTY.finditer(text):
                 hits.append(
@@ -773,11 +782,14 @@ class Detector:
         """Drop readings that the words around a hit rule out (case, persons, languages...)."""
         persons: set[str] = set()
         last_language = -100
+        univ = "niversit" in text  # else "University of" cannot precede any hit
         for h in hits:
             if h.fast:
                 continue
-            if any(e.kind == "stop" for e in h.readings) and not any(
-                "o" in e.flags and e.iso3 for e in h.readings
+            if (
+                h.may_stop
+                and any(e.kind == "stop" for e in h.readings)
+                and not any("o" in e.flags and e.iso3 for e in h.readings)
             ):
                 h.readings = []
                 continue
@@ -797,6 +809,9 @@ class Detector:
                     h.notes.add("town-use")  # "LEBANON (AP) -": datelines name towns
             prev_word, prev_gap = _prev_word(text, s)
             next_word, next_gap = _next_word(text, e)
+            next_low = next_word.lower()
+            # _ORG_OF ends in "of " or "of the ": without either no search is needed.
+            of_before = text[s - 3 : s] == "of " or text[s - 4 : s] == "the "
             keep = []
             for r in h.readings:
                 if r.kind == "abbreviation":
@@ -805,9 +820,9 @@ class Detector:
                     if h.surface.isupper() and len(h.surface) <= 3 and not _has_lower(text, s, e):
                         if prev_word.upper() in _US_PRONOUN_PREV:
                             continue
-                if r.kind == "name" and _ORG_OF.search(text, max(0, s - 30), s):
+                if r.kind == "name" and of_before and _ORG_OF.search(text, max(0, s - 30), s):
                     continue  # "Future Farmers of America", "Boy Scouts of America"
-                if r.kind in ("name", "demonym") and next_word.lower() in _DISEASE_NEXT:
+                if r.kind in ("name", "demonym") and next_low in _DISEASE_NEXT:
                     continue  # "Hong Kong flu", "Japanese encephalitis": a disease
                 if r.kind != "abbreviation" and next_word[:1].isupper() and "o" not in r.flags:
                     org = _org_after(text, e, r.kind in ("name", "demonym"))
@@ -827,7 +842,7 @@ class Detector:
                         continue
                     if h.surface.startswith("Indian") and next_word in _INDIAN_NEXT:
                         continue
-                    if next_word.lower() in _THING_NEXT:
+                    if next_low in _THING_NEXT:
                         continue
                     if next_word in _SPEECH_NEXT or _capitalised_name(prev_word, prev_gap, self.g):
                         persons.add(h.surface)  # "Monica French said", "French said"
@@ -836,7 +851,11 @@ class Detector:
             h.readings = keep
             if not keep:
                 continue
-            if _UNIVERSITY_OF.search(text, max(0, s - 20), s) and any("s" in r.flags for r in keep):
+            if (
+                univ
+                and _UNIVERSITY_OF.search(text, max(0, s - 20), s)
+                and any("s" in r.flags for r in keep)
+            ):
                 keep = h.readings = [r for r in keep if "s" in r.flags]  # University of Georgia
             # "City, Region" or "City, Country" (London, Ontario; Perth, Scotland): that one.
             if after == "," and len({r.iso3 for r in keep}) > 1:
@@ -851,7 +870,7 @@ class Detector:
                 and self._us_after.match(text, e)
                 and (
                     not any(r.kind in ("name", "demonym", "abbreviation") for r in keep)
-                    or any(r.iso3 == "USA" and {"u", "t"} & set(r.flags) for r in keep)
+                    or any(r.iso3 == "USA" and ("u" in r.flags or "t" in r.flags) for r in keep)
                 )
             ):
                 h.readings = [Entry(h.surface, "USA", "place", 0, "p")]
@@ -874,14 +893,14 @@ class Detector:
                 continue
             if _sentence_initial(text, s):
                 h.notes.add("initial")
-            if (
-                next_word.lower() in _TOWN_USE_NEXT
+            if any("u" in r.flags or "t" in r.flags for r in keep) and (
+                next_low in _TOWN_USE_NEXT
                 and not next_gap == ""
                 or text[max(0, s - 8) : s] in ("City of ", "town of ", "Town of ")
                 or _ADDRESS_COMMA.search(text, max(0, s - 12), s)
                 or _NEXT_TO_COUNTY.match(text, e, e + 80)
                 or _AGE_OF.search(text, max(0, s - 10), s)
-            ) and any("u" in r.flags or "t" in r.flags for r in keep):
+            ):
                 h.notes.add("town-use")
         # One sense per article: a name once used like a US town's is that town throughout.
         town_used = {h.surface.lower() for h in hits if "town-use" in h.notes}
@@ -971,11 +990,13 @@ class Detector:
 
         def other_evidence(iso: str, surface: str) -> int:
             """Anchors for ``iso`` elsewhere in the article, plus other places in it."""
-            n = evidence.get(iso, 0) - contrib.get((surface.lower(), iso), 0)
-            n += len(places.get(iso, set()) - {surface.lower()})
+            low = surface.lower()
+            n = evidence.get(iso, 0) - contrib.get((low, iso), 0)
+            ps = places.get(iso)
+            if ps:
+                n += len(ps) - (low in ps)
             return n
 
-        foreign_any = any(n > 0 for iso, n in evidence.items() if iso != "USA")
         # One sense per article: a name once used like a US town's is that town throughout.
         town_used = {h.surface.lower() for h in rest if "town-use" in h.notes}
         for h in rest:
@@ -1015,7 +1036,9 @@ class Detector:
                 if r.kind == "capital" and len(isos) > 1:
                     score += 4  # a capital outranks a same-named city found by mere evidence
                 us_town = (
-                    r.iso3 == "USA" and r.kind == "place" and bool({"u", "s", "t"} & set(r.flags))
+                    r.iso3 == "USA"
+                    and r.kind == "place"
+                    and ("u" in r.flags or "s" in r.flags or "t" in r.flags)
                 )
                 if us_town and len(isos) > 1 and "s" not in r.flags and "town-use" not in h.notes:
                     if any("r" in x.flags for x in h.readings):
@@ -1056,7 +1079,7 @@ class Detector:
                     else:
                         continue
                 elif "c" in r.flags:  # "X County": US unless the article is about elsewhere
-                    if foreign_any and other <= 0:
+                    if other <= 0 and any(n > 0 for i, n in evidence.items() if i != "USA"):
                         continue
                 elif r.kind == "place" and not _strong_place(r, g):
                     if other <= 0 or "u" in r.flags or "person" in h.notes:
@@ -1112,29 +1135,32 @@ _US_LOCAL_WORDS = (
 
 def _us_style(text: str) -> int:
     """0, 1 or 2: how strongly the article reads like US local news (distinct cue types)."""
-    n = 0
-    if "-" in text:
-        n += any(
+    # Each cue type counts once and the answer stops at 2: cheap cues first, stop at 2.
+    n = ("state Sen." in text or "state Rep." in text or "Gov. " in text) + ("heriff" in text)
+    if n < 2 and any(w in text for w in _US_LOCAL_WORDS):
+        n += 1
+    if n < 2 and "-" in text:
+        if ("R-" in text or "D-" in text) and _PARTY.search(text):
+            n += 1
+        if n < 2 and any(
             _PHONE_BEFORE.search(text, max(0, m.start() - 9), m.start())
             for m in _PHONE.finditer(text)
-        )
-        n += bool(("R-" in text or "D-" in text) and _PARTY.search(text))
-    n += "state Sen." in text or "state Rep." in text or "Gov. " in text
-    n += "heriff" in text
-    n += any(w in text for w in _US_LOCAL_WORDS)
-    if n < 2:
-        n += any(
-            _ADDRESS_BEFORE.search(text, max(0, m.start() - 30), m.start())
-            for m in _ADDRESS.finditer(text)
-        )
+        ):
+            n += 1
+    if n < 2 and any(
+        _ADDRESS_BEFORE.search(text, max(0, m.start() - 30), m.start())
+        for m in _ADDRESS.finditer(text)
+    ):
+        n += 1
     return min(n, 2)
 
 
 def _strong_place(r: Entry, g: Gazetteer) -> bool:
     """A place that counts without support: curated regions, US states, big non-weak cities."""
-    if r.kind != "place" or {"u", "t", "c"} & set(r.flags) or r.surface in g.weak:
+    f = r.flags
+    if r.kind != "place" or "u" in f or "t" in f or "c" in f or r.surface in g.weak:
         return False
-    if "s" in r.flags or "r" in r.flags:
+    if "s" in f or "r" in f:
         return True
     if r.surface in g.person_names and r.population > 0:
         return False
@@ -1164,18 +1190,14 @@ def _prev_word(text: str, s: int) -> tuple[str, str]:
     return text[j:i], gap
 
 
+_NEXT_WORD = re.compile(rf"([ \t]{{0,{_WORD_MAX}}})([\w.\-'’]{{0,{_WORD_MAX}}})")
+
+
 def _next_word(text: str, e: int) -> tuple[str, str]:
     """The word after offset ``e`` and the characters between ``e`` and it (bounded scan)."""
-    i = e
-    stop = min(len(text), e + _WORD_MAX)
-    while i < stop and text[i] in " \t":
-        i += 1
-    gap = text[e:i]
-    if not gap and i < len(text) and text[i] == "-":
-        m = _TOKEN.match(text, i, i + _WORD_MAX)
-        return (m.group() if m else ""), ""
-    m = _TOKEN.match(text, i, i + _WORD_MAX)
-    word = m.group() if m else ""
+    gap, word = _NEXT_WORD.match(text, e).groups()  # type: ignore[union-attr]
+    if not gap and word[:1] == "-":
+        return word, ""
     return word.rstrip(".,'’"), gap
 
 
@@ -1220,7 +1242,7 @@ def _org_after(text: str, e: int, any_org: bool = True) -> str | None:
     m = _CAP_RUN.match(text, e, e + 160)
     if not m:
         return None
-    for w in re.split(r"[ \-]", m.group())[1:]:
+    for w in _SPACE_DASH.split(m.group())[1:]:
         w = w.rstrip(".,'’")
         if w in _STATE_BODY:
             return "state"

@@ -69,6 +69,30 @@ def check_url(url: str) -> SplitResult:
     return parts
 
 
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+_NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")
+
+
+def embedded_ipv4(ip: ipaddress.IPv4Address | ipaddress.IPv6Address):
+    """The IPv4 address an IPv6 address stands for (mapped, 6to4, Teredo, NAT64, compatible).
+
+    >>> str(embedded_ipv4(ipaddress.ip_address("64:ff9b::a9fe:a9fe")))
+    '169.254.169.254'
+    """
+    if not isinstance(ip, ipaddress.IPv6Address):
+        return ip
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip.teredo is not None:
+        return ip.teredo[1]
+    n = int(ip)
+    if ip in _NAT64 or ip in _NAT64_LOCAL or (n >> 32 == 0 and n > 0xFFFF):
+        return ipaddress.IPv4Address(n & 0xFFFFFFFF)  # NAT64, or deprecated ::a.b.c.d
+    return ip
+
+
 def is_public(address: str) -> bool:
     """True for globally routable unicast addresses.
 
@@ -79,10 +103,7 @@ def is_public(address: str) -> bool:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
         return False
-    if isinstance(ip, ipaddress.IPv6Address):
-        mapped = ip.ipv4_mapped or ip.sixtofour
-        if mapped is not None:
-            ip = mapped
+    ip = embedded_ipv4(ip)
     return bool(ip.is_global) and not ip.is_multicast and not ip.is_loopback and not ip.is_link_local
 
 
@@ -96,8 +117,7 @@ def address_kind(address: str) -> str:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
         return "invalid"
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    ip = embedded_ipv4(ip)
     for attr, word in (("is_loopback", "loopback"), ("is_link_local", "link-local"),
                        ("is_multicast", "multicast"), ("is_unspecified", "unspecified"),
                        ("is_private", "private")):

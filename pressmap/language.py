@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 SAMPLE = 2000  # characters looked at: enough for a stable vote, cheap on long texts
 
@@ -54,26 +55,57 @@ _EN_FAST = (" the ", " of ", " and ", " to ", " in ", " is ", " for ")
 _NON_LATIN = re.compile(r"[\u0400-\u04ff\u0600-\u06ff\u4e00-\u9fff]")
 
 
+# Each stopword -> the languages it belongs to (one pass over the words scores them all).
+_STOP_LANGS: dict[str, tuple[str, ...]] = {}
+for _lang, _words in _STOPWORDS.items():
+    for _w in _words:
+        _STOP_LANGS[_w] = (*_STOP_LANGS.get(_w, ()), _lang)
+_ASCII_GAPS = {i: " " for i in range(128) if not chr(i).isalpha()}
+_last: tuple[str, str | None] = ("", None)  # the last text asked about, and its answer
+
+
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of ``text``'s language (en fr de es pt it ru ar zh), or None if unsure."""
+    global _last
+    last = _last
+    if text is last[0] and text:
+        return last[1]  # the same article asked again (reader, then detector)
+    found = _detect(text)
+    _last = (text, found)
+    return found
+
+
+def _detect(text: str) -> str | None:
     sample = text[:SAMPLE]
-    if not sample.isascii() and _NON_LATIN.search(sample):
+    ascii_only = sample.isascii()
+    if not ascii_only and _NON_LATIN.search(sample):
         letters = len(_WORD.findall(sample))
         for code, rx in _SCRIPTS:
             n = len(rx.findall(sample))
             if n and (code == "zh" and n * 2 >= letters or n >= 10 or n * 3 >= len(sample.strip())):
                 return code
     lower = sample.lower()
-    # Fast path: text full of English function words is English.
-    en = sum(lower.count(w) for w in _EN_FAST)
-    if en >= 3 and en * 60 >= len(sample):
-        return "en"
-    words = _WORD.findall(lower)
+    # Fast path: text full of English function words is English (stop counting once enough).
+    need = max(3, -(-len(sample) // 60))  # en >= 3 and en * 60 >= len(sample)
+    en = 0
+    for w in _EN_FAST:
+        en += lower.count(w)
+        if en >= need:
+            return "en"
+    # ASCII: the letter runs are what is left between non-letters (same words, faster).
+    words = lower.translate(_ASCII_GAPS).split() if ascii_only else _WORD.findall(lower)
     if not words:
         return None
-    scores = {lang: sum(w in sw for w in words) for lang, sw in _STOPWORDS.items()}
-    for lang, rx in _HINTS.items():
-        scores[lang] += len(rx.findall(sample)) // 3
+    scores = dict.fromkeys(_STOPWORDS, 0)
+    get = _STOP_LANGS.get
+    for w, n in Counter(words).items():
+        langs = get(w)
+        if langs is not None:
+            for lang in langs:
+                scores[lang] += n
+    if not ascii_only:  # the hint letters are all non-ASCII
+        for lang, rx in _HINTS.items():
+            scores[lang] += len(rx.findall(sample)) // 3
     best = max(scores, key=lambda k: scores[k])
     if best != "en" and scores[best] < 1.5 * scores["en"]:
         best = "en"

@@ -17,6 +17,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,11 @@ def batch(tmp_path_factory):
         "".join(json.dumps({"id": f"w{i}", "title": f"Wire {i}", "source": "Wire",
                             "text": f"Officials in Baku met Israeli envoys; France and Peru watched. {i}"})
                 + "\n" for i in range(3)), encoding="utf-8")
+    # readable, but hostile inside: lone surrogates (JSON escapes), an impossible date, a title
+    # that would drive a terminal
+    (root / "good" / "tricky.jsonl").write_bytes(
+        b'{"id": "t1", "title": "\\udfff", "text": "Talks in Baku \\ud800 today."}\n'
+        b'{"id": "t2", "title": "\\u001b[2Jclear", "published": "2024-13-45", "text": "Talks in Lima."}\n')
     evil = root / "evil"
     evil.mkdir()
     for name in EVIL_NAMES:
@@ -76,7 +82,7 @@ def batch(tmp_path_factory):
     for shown in EVIL_NAMES.values():
         want[f"evil/{shown}"] = "empty file"
     sources = ["h", "h/emptydir", "good", "evil", "missing.txt"]
-    return root, sources, want, len(good) + 3
+    return root, sources, want, len(good) + 3 + 2
 
 
 def failure_lines(stderr: str, prefix: str) -> dict[str, str]:
@@ -136,6 +142,12 @@ def test_ingest_hostile_batch_twice(batch):
     assert first.stdout.strip() == (f"{db}: read {n_good + 2}, new {n_good + 2}, updated 0, "
                                     f"unchanged 0, failed {len(want)}")
     assert assert_consistent(db) == n_good + 2  # + the two good rows of broken.jsonl
+    conn = sqlite3.connect(db)
+    (t1,) = conn.execute("SELECT text FROM articles WHERE id = 't1'").fetchone()
+    (d2,) = conn.execute("SELECT published FROM articles WHERE id = 't2'").fetchone()
+    conn.close()
+    assert t1.startswith("Talks in Baku") and t1.encode("utf-8")
+    assert d2 is None or date.fromisoformat(d2[:10])
     before = snapshot(db)
 
     again = run("ingest", *sources, "--db", str(db), "--json", cwd=root)
@@ -329,3 +341,15 @@ def test_unwritable_db(work):
         if undo:
             subprocess.run(undo, check=True)
         db.chmod(0o644)
+
+
+def test_tsv_output_cannot_drive_the_terminal(tmp_path):
+    """Titles and paths are untrusted: TSV output shows control characters escaped, one row each."""
+    f = tmp_path / "t.jsonl"
+    f.write_text(json.dumps({"id": "x\ry", "title": "\x1b[2Jclear\x07\u202e", "text": "Talks in Lima."})
+                 + "\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["analyze", str(f), "--format", "tsv"])
+    assert r.exit_code == 0, r.output
+    assert r.stdout.count("\n") == 1
+    assert not any(c in r.stdout for c in "\x1b\x07\r\u202e")
+    assert r.stdout.split("\t")[2] == "\\x1b[2Jclear\\x07\\u202e"

@@ -35,3 +35,25 @@ def test_refusals(tmp_path) -> None:
     urls = parse_urls("https://example.org/feed.xml\n\n# note\njavascript:alert(1)\nfile:///etc/passwd")
     assert [(u.source, bool(u.reason)) for u in urls] == [
         ("https://example.org/feed.xml", False), (None, True), (None, True)]
+
+
+def test_pasted_urls_are_capped() -> None:
+    from dashboard import uploads
+
+    lines = "\n".join(f"https://example.org/{i}" for i in range(uploads.MAX_URLS + 5))
+    staged = uploads.parse_urls(lines)
+    assert sum(1 for s in staged if s.source) == uploads.MAX_URLS
+    assert all("limit" in s.reason for s in staged[uploads.MAX_URLS:])
+
+
+def test_upload_root_is_private(tmp_path) -> None:
+    import os
+
+    from dashboard import uploads
+
+    root = uploads.private_root(tmp_path / "up")
+    assert root == tmp_path / "up" and (os.stat(root).st_mode & 0o077) == 0
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    other = uploads.private_root(tmp_path / "link")  # a planted symlink is not used
+    assert other != tmp_path / "link" and other.is_dir()
