@@ -23,17 +23,17 @@ def analyze_article(article: Article, detector=None) -> AnalyzedArticle:
 
         gazetteer = load_gazetteer()
     mentions = detector.detect(article.text, language=article.language)
-    if not mentions:
-        return AnalyzedArticle(article, [])
-    by_country: dict[str, CountryHits] = {}
+    by_country: dict[str, list] = {}
     for m in mentions:
-        hits = by_country.get(m.iso3)
-        if hits is None:
-            hits = by_country[m.iso3] = CountryHits(m.iso3, gazetteer.name(m.iso3))
-        hits.mentions.append(m)
-    if len(by_country) == 1:
-        return AnalyzedArticle(article, list(by_country.values()))
-    return AnalyzedArticle(article, [by_country[k] for k in sorted(by_country)])
+        group = by_country.get(m.iso3)
+        if group is None:
+            by_country[m.iso3] = [m]
+        else:
+            group.append(m)
+    name = gazetteer.name
+    return AnalyzedArticle(
+        article, [CountryHits(k, name(k), by_country[k]) for k in sorted(by_country)]
+    )
 
 
 def to_record(result: AnalyzedArticle) -> dict:

@@ -116,6 +116,9 @@ def analyze(paths: tuple[str, ...], fmt: str, kinds: str | None, overrides: str 
     from pressmap.readers import iter_articles
 
     detector = _detector(kinds, overrides)
+    import gc
+
+    gc.freeze()  # the gazetteer lives as long as this process: keep it out of every collection
     out = sys.stdout
     first, failed, done = True, 0, 0
     if fmt == "json":

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import _sre
 import array
 import functools
 import hashlib
@@ -21,8 +22,6 @@ import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-
-import _sre
 
 from pressmap.gazetteer import Entry, Gazetteer, load_gazetteer
 from pressmap.language import detect_language
@@ -46,6 +45,7 @@ _CONFIDENCE = {
     "capital": 0.85,
     "place": 0.75,
 }
+_CONFIDENCE_ROUNDED = {k: round(min(1.0, max(0.0, v * 1.0)), 3) for k, v in _CONFIDENCE.items()}
 # Words after a demonym that show it names a language, not a nation.
 _LANGUAGE_NEXT = frozenset(
     "language languages speaker speakers speaking translation translations version subtitles "
@@ -92,6 +92,10 @@ _COMPANY_SUFFIX = frozenset(
 _SPACE_DASH = re.compile(r"[ \-]")
 _CAP_RUN = re.compile(r"(?:[ \-](?:[A-Z][\w'’&.]*|of|and|for|the|&)){1,7}")
 # Words that start a longer place name around a country or city name ("St. Paris").
+# Every noun above has a lower-case letter, so an all-caps run of words holds none of them.
+_ORG_WORDS_HAVE_LOWER = all(
+    any(c.islower() for c in w) for w in _STATE_BODY | _ORG_SUFFIX | _COMPANY_SUFFIX
+)
 _NAME_PREFIX = frozenset(
     "St. St Ste. Saint Sainte San Santa Fort Ft. Mount Mt. Port Lake Little Old "
     "ST. SAINT FORT MOUNT PORT LAKE".split()
@@ -706,6 +710,7 @@ class Detector:
                 hits.append(_Hit(s, e, surface, [r], True))
             else:
                 hits.append(_Hit(s, e, surface, table[surface]))
+        scanned = len(hits)  # the main scan's hits: in order and never overlapping
         if c.overrides_rx is not None:
             for m in c.overrides_rx.finditer(text):
                 hit = _Hit(m.start(), m.end(), m.group(), table[m.group()])
@@ -761,7 +766,7 @@ class Detector:
                 if m:
                     hits.append(_Hit(s, m.end(), m.group(), utable[m.group()]))
                     done = m.end()
-        if len(hits) > 1:
+        if len(hits) > scanned:
             hits = _drop_overlaps(hits)
         if not hits:
             return []
@@ -769,12 +774,16 @@ class Detector:
         self._resolve(text, hits)
         out = []
         spans = _Spans(text)
+        kinds = self.kinds
         for h in hits:
             e = h.chosen
-            if e is None or not e.iso3 or e.kind not in self.kinds:
+            if e is None or not e.iso3 or e.kind not in kinds:
                 continue
             s0, s1 = spans(h.start, h.end)
-            conf = round(min(1.0, max(0.0, _CONFIDENCE[e.kind] * h.confidence)), 3)
+            if h.confidence == 1.0:
+                conf = _CONFIDENCE_ROUNDED[e.kind]
+            else:
+                conf = round(min(1.0, max(0.0, _CONFIDENCE[e.kind] * h.confidence)), 3)
             out.append(Mention(e.iso3, h.start, h.end, h.surface, e.kind, conf, s0, s1))
         return out
 
@@ -947,39 +956,47 @@ class Detector:
         states: set[str] = set()  # US states named in the article
         places: dict[str, set[str]] = {}  # iso3 -> distinct place surfaces that may support it
         contrib: dict[tuple[str, str], int] = {}  # evidence given by each surface
+        weak = g.weak
         for h in hits:
             if h.fast:  # one reading: an anchor, or a region or state (a strong place)
-                if h.chosen is None:
-                    continue
                 r = h.chosen
+                if r is None:
+                    continue
+                low = h.surface.lower()
                 evidence[r.iso3] = evidence.get(r.iso3, 0) + 1
-                key = (h.surface.lower(), r.iso3)
+                key = (low, r.iso3)
                 contrib[key] = contrib.get(key, 0) + 1
                 if r.kind == "place":
-                    places.setdefault(r.iso3, set()).add(h.surface.lower())
+                    places.setdefault(r.iso3, set()).add(low)
                     if "s" in r.flags:
-                        states.add(h.surface.lower())
+                        states.add(low)
                 continue
-            isos = {r.iso3 for r in h.readings if r.iso3}
+            readings = h.readings
+            if not readings:
+                continue
+            low = h.surface.lower()
+            isos = {r.iso3 for r in readings if r.iso3}
             if len(isos) == 1:
                 (iso,) = isos
-                if any(r.kind in _ANCHOR_KINDS or _strong_place(r, g) for r in h.readings):
-                    evidence[iso] = evidence.get(iso, 0) + 1
-                    key = (h.surface.lower(), iso)
-                    contrib[key] = contrib.get(key, 0) + 1
-            for r in h.readings:
+                for r in readings:
+                    if r.kind in _ANCHOR_KINDS or _strong_place(r, g):
+                        evidence[iso] = evidence.get(iso, 0) + 1
+                        key = (low, iso)
+                        contrib[key] = contrib.get(key, 0) + 1
+                        break
+            for r in readings:
                 if (
                     r.kind == "place"
                     and r.iso3
                     and "u" not in r.flags
                     and "t" not in r.flags
-                    and r.surface not in g.weak
+                    and r.surface not in weak
                     and "person" not in h.notes
                     and (len(isos) == 1 or "s" in r.flags)
                 ):
-                    places.setdefault(r.iso3, set()).add(h.surface.lower())
+                    places.setdefault(r.iso3, set()).add(low)
                     if "s" in r.flags:
-                        states.add(h.surface.lower())
+                        states.add(low)
         # Local-news style (phone numbers, street addresses, sheriffs...) points to a US town.
         us_style_cache: list[int] = []
 
@@ -1024,11 +1041,11 @@ class Detector:
             for r in h.readings:
                 if not r.iso3:
                     continue
-                other = other_evidence(r.iso3, h.surface)
+                other = other_evidence(r.iso3, h.surface)  # never negative
                 if (
                     r.iso3 == "USA"
                     and r.kind == "place"
-                    and other < 2
+                    and other == 0  # below, only other > 0 matters: local style can't flip it
                     and ("s" in r.flags or not _strong_place(r, g))
                 ):
                     other += us_style()
@@ -1117,7 +1134,7 @@ class Detector:
 # the characters before a hit are checked afterwards.
 _PHONE = re.compile(r"-\d{4}\b")
 _PHONE_BEFORE = re.compile(r"(?:\(\d{3}\) ?|(?<!\d)\d{3}[-.])\d{3}\Z")
-_ADDRESS = re.compile(r" (?:St|Ave|Rd|Blvd|Dr|Ln|Hwy)\b")
+_ADDRESS_WORD = re.compile(r"(?:St|Ave|Rd|Blvd|Dr|Ln|Hwy)\b")
 _ADDRESS_BEFORE = re.compile(r"\b\d{2,5} (?:[NSEW]\. )?[A-Z][a-z]+\Z")
 _PARTY = re.compile(r"\b[RD]-[A-Z][a-z]")
 _US_LOCAL_WORDS = (
@@ -1147,11 +1164,13 @@ def _us_style(text: str) -> int:
             for m in _PHONE.finditer(text)
         ):
             n += 1
-    if n < 2 and any(
-        _ADDRESS_BEFORE.search(text, max(0, m.start() - 30), m.start())
-        for m in _ADDRESS.finditer(text)
-    ):
-        n += 1
+    if n < 2:
+        # " St", " Ave" ...: the word is sought (the engine skips to its capital), then the space.
+        for m in _ADDRESS_WORD.finditer(text):
+            i = m.start() - 1
+            if i >= 0 and text[i] == " " and _ADDRESS_BEFORE.search(text, max(0, i - 30), i):
+                n += 1
+                break
     return min(n, 2)
 
 
@@ -1242,7 +1261,10 @@ def _org_after(text: str, e: int, any_org: bool = True) -> str | None:
     m = _CAP_RUN.match(text, e, e + 160)
     if not m:
         return None
-    for w in _SPACE_DASH.split(m.group())[1:]:
+    run = m.group()
+    if _ORG_WORDS_HAVE_LOWER and run.isupper():
+        return None  # all-caps words ("... COCOA REVIEW") are none of the nouns below
+    for w in _SPACE_DASH.split(run)[1:]:
         w = w.rstrip(".,'’")
         if w in _STATE_BODY:
             return "state"

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pressmap.detect import Detector, _span, default_detector
@@ -373,3 +373,155 @@ def test_hostile_unspaced_text_stays_linear(det: Detector) -> None:
     took(100)
     small, big = took(1000), took(10000)
     assert big < max(small, 0.005) * 10 * 5
+
+
+# -- speed work must not change answers: fast paths against the plain reference code ----------
+
+_SPAN_ALPHABET = list("ab XY.!?\n\"')’”]") + [
+    "Mr. ", "U.S. ", ".\n", "\n\n", "  ", "? ", "! ", ". ", "?\" ", "Baku", "\nx ",
+]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@example(text="ab\nx? Baku y", cuts=[7])
+@example(text="Baku.\nx! y Baku\nz", cuts=[0, 12])
+@given(
+    st.lists(st.sampled_from(_SPAN_ALPHABET), max_size=120).map("".join),
+    st.lists(st.integers(min_value=0, max_value=2000), max_size=12),
+)
+def test_sentence_spans_of_many_hits_match_reference(text: str, cuts: list[int]) -> None:
+    """``_Spans`` (line-break shortcut, reuse between hits) gives ``sentence_span``'s answer."""
+    from pressmap.detect import _Spans
+
+    if not text:
+        return
+    spans = _Spans(text)
+    pos = 0
+    for c in sorted(cuts):
+        start = max(pos, c % len(text))
+        end = min(len(text), start + 2)
+        if start >= end:
+            break
+        if text[start].isspace() or text[end - 1].isspace():
+            continue  # a mention starts and ends with a word character
+        assert spans(start, end) == sentence_span(text, start, end), (text, start, end)
+        pos = end
+
+
+def _reference_next_word(text: str, e: int) -> tuple[str, str]:
+    import re
+
+    token = re.compile(r"[\w.\-'’]+")
+    i = e
+    stop = min(len(text), e + 40)
+    while i < stop and text[i] in " \t":
+        i += 1
+    gap = text[e:i]
+    if not gap and i < len(text) and text[i] == "-":
+        m = token.match(text, i, i + 40)
+        return (m.group() if m else ""), ""
+    m = token.match(text, i, i + 40)
+    word = m.group() if m else ""
+    return word.rstrip(".,'’"), gap
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab Z-.,'’\t\n_1é$")), max_size=120), st.integers(0, 130))
+def test_next_word_matches_reference(text: str, e: int) -> None:
+    from pressmap.detect import _next_word
+
+    e = min(e, len(text))
+    assert _next_word(text, e) == _reference_next_word(text, e)
+
+
+def _reference_us_style(text: str) -> int:
+    import re
+
+    phone = re.compile(r"-\d{4}\b")
+    phone_before = re.compile(r"(?:\(\d{3}\) ?|(?<!\d)\d{3}[-.])\d{3}\Z")
+    address = re.compile(r" (?:St|Ave|Rd|Blvd|Dr|Ln|Hwy)\b")
+    address_before = re.compile(r"\b\d{2,5} (?:[NSEW]\. )?[A-Z][a-z]+\Z")
+    party = re.compile(r"\b[RD]-[A-Z][a-z]")
+    words = ("School District", "Police Department", "Fire Department", "Township",
+             "City Council", "County Commission", "school board", "Board of Supervisors",
+             "Chamber of Commerce")  # fmt: skip
+    n = 0
+    if "-" in text:
+        n += any(
+            phone_before.search(text, max(0, m.start() - 9), m.start())
+            for m in phone.finditer(text)
+        )
+        n += bool(("R-" in text or "D-" in text) and party.search(text))
+    n += "state Sen." in text or "state Rep." in text or "Gov. " in text
+    n += "heriff" in text
+    n += any(w in text for w in words)
+    if n < 2:
+        n += any(
+            address_before.search(text, max(0, m.start() - 30), m.start())
+            for m in address.finditer(text)
+        )
+    return min(n, 2)
+
+
+_US_BITS = ["555-1234", "(555) 555-1234 ", "12 Main St ", "4 Elm Ave.", " St ", "R-Texas ",
+            "D-Ohio", "Sheriff ", "Gov. ", "state Sen. ", "Township", "school board", "x", " ",
+            "1987-1988", "AStor", "Dr", " 123 N. Oak Rd", "22 Oak Hwy", "7 Elm Dr.", " 45 Pine Blvd",
+            " 6 Ash Ln", "88 Main Ave"]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_US_BITS), max_size=12).map("".join))
+def test_us_style_matches_reference(text: str) -> None:
+    from pressmap.detect import _us_style
+
+    assert _us_style(text) == _reference_us_style(text)
+
+
+def _patterns(d: Detector) -> list[tuple[str, int, int]]:
+    rxs = [d._table().rx, d._upper()[0], d._us_after] + [d._extra(x)[0] for x in ("ru", "ar", "zh")]
+    return [(rx.pattern, rx.flags, rx.groups) for rx in rxs]
+
+
+_CACHE_TEXTS = [
+    EXAMPLE.read_text(encoding="utf-8"),
+    "PARIS, Feb 26 - French and U.S. envoys met in Baku; Paris, Texas, stayed calm.",
+    "Президент США встретился с послом в Москве.",
+    "وزار الوفد السعودية أمس.",
+    "中国和美国的关系",
+]
+
+
+def test_compiled_pattern_cache_gives_the_same_patterns_and_answers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PRESSMAP_CACHE_DIR", "")  # no cache: plain re.compile
+    plain = Detector()
+    want = _patterns(plain)
+    answers = [plain.detect(t) for t in _CACHE_TEXTS]
+    monkeypatch.setenv("PRESSMAP_CACHE_DIR", str(tmp_path / "cache"))
+    filling = Detector()
+    assert _patterns(filling) == want
+    files = sorted((tmp_path / "cache").glob("re-*.bin"))
+    assert len(files) == 6
+    loaded = Detector()  # every pattern now comes from the cache
+    assert _patterns(loaded) == want
+    assert [loaded.detect(t) for t in _CACHE_TEXTS] == answers
+    for f in files:  # damaged files are ignored and rewritten
+        f.write_bytes(b"\x00garbage")
+    again = Detector()
+    assert _patterns(again) == want
+    assert [again.detect(t) for t in _CACHE_TEXTS] == answers
+    assert all(f.read_bytes() != b"\x00garbage" for f in files)
+
+
+def test_pattern_cache_key_covers_the_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pressmap.detect import _compile_trie
+
+    monkeypatch.setenv("PRESSMAP_CACHE_DIR", str(tmp_path))
+    a = _compile_trie(["Baku", "Paris"])
+    b = _compile_trie(["Baku", "Berlin"])
+    assert a.pattern != b.pattern
+    assert _compile_trie(["Paris", "Baku"]).pattern == a.pattern
+    assert _compile_trie(["Baku", "Berlin"]).match("Berlin.")
+    assert not _compile_trie(["Baku", "Berlin"]).match("Paris")
+    assert len(list(tmp_path.glob("re-*.bin"))) == 2
