@@ -234,8 +234,20 @@ def serve(db: Path, repeat: int = REPEAT) -> dict:
                      "runs": len(times)}
         print(f"  {name:40s} median {out[name]['median_ms']:9.2f} ms   p95 "
               f"{out[name]['p95_ms']:9.2f} ms", flush=True)
-    out["_peak_rss_MB"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    out["_peak_rss_MB"] = peak_rss_mb()
     return out
+
+
+def peak_rss_mb() -> int:
+    """This process's peak RSS (VmHWM: unlike ru_maxrss it is not inherited across exec from
+    the parent that started it)."""
+    try:
+        for line in open("/proc/self/status"):
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024)
+    except OSError:
+        pass
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 def queries(db: Path) -> dict:

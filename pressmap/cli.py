@@ -141,7 +141,8 @@ def analyze(paths: tuple[str, ...], fmt: str, kinds: str | None, overrides: str 
         if fmt == "tsv":
             pairs = " ".join(f"{c.iso3}:{c.count}" for c in result.countries)
             cells = [item.id, item.path or "", item.title or "", pairs]
-            out.write("\t".join(_shown(c.replace("\t", " ").replace("\n", " ")) for c in cells) + "\n")
+            cells = [c.replace("\t", " ").replace("\n", " ") for c in cells]
+            out.write("\t".join(c if c.isprintable() else _shown(c) for c in cells) + "\n")
             continue
         rec = json.dumps(to_record(result), ensure_ascii=False)
         if fmt == "json":

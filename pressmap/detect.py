@@ -17,6 +17,7 @@ import marshal
 import os
 import re
 import sys
+import threading
 import tomllib
 import warnings
 from collections.abc import Iterable
@@ -474,9 +475,12 @@ def _compile_trie(words: Iterable[str], head: str = "(?:", tail: str = r")(?![\w
         return re.compile(pattern)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / f".re-{key}.{os.getpid()}.tmp"
-        tmp.write_bytes(blob)
-        os.replace(tmp, path)
+        tmp = folder / f".re-{key}.{os.getpid()}.{threading.get_ident()}.tmp"
+        try:
+            tmp.write_bytes(blob)
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
     except OSError:
         pass
     return rx
