@@ -225,11 +225,16 @@ def show_article(db: DB, rid: int, kinds: tuple[str, ...], names: dict[str, str]
 
 
 def country_panel(db: DB, iso3: str, name: str, f: queries.Filters, counts: dict,
-                  order: list[str], n_articles: int, names: dict[str, str]) -> None:
+                  values: dict[str, float], n_articles: int, names: dict[str, str]) -> None:
     st.subheader(f"{name} ({iso3})")
     total = counts.get(iso3, {})
     n = total.get("articles", 0)
-    rank = f"rank **{order.index(iso3) + 1}** of {len(order)}" if iso3 in order else "not ranked"
+    if iso3 in values:  # competition ranking: countries with equal values share a rank
+        ahead = sum(1 for v in values.values() if v > values[iso3])
+        tied = sum(1 for v in values.values() if v == values[iso3]) > 1
+        rank = f"rank **{ahead + 1}**{' (tied)' if tied else ''} of {len(values)}"
+    else:
+        rank = "not ranked"
     m = total.get("mentions", 0)
     st.markdown(f"<div class='pm-figures'>\n\n**{n:,}** article{'s' if n != 1 else ''} · "
                 f"**{m:,}** mention{'s' if m != 1 else ''} · "
@@ -284,7 +289,6 @@ def map_tab(db: DB, f, shade, method, lines, fc, names, counts, n_articles) -> N
     shares = {k: 100 * v["articles"] / max(n_articles, 1) for k, v in counts.items()}
     values = {k: (shares[k] if shade == "share" else v[shade]) for k, v in counts.items()}
     classes = classify(values, method=method)
-    order = sorted(counts, key=lambda k: (-values[k], k))
     left, right = st.columns([3, 2])
     selected = st.session_state.get("country")
     with left:
@@ -303,7 +307,7 @@ def map_tab(db: DB, f, shade, method, lines, fc, names, counts, n_articles) -> N
     with right:
         current = selected
         if current:
-            country_panel(db, current, names.get(current, current), f, counts, order,
+            country_panel(db, current, names.get(current, current), f, counts, values,
                           n_articles, names)
         else:
             st.info("Click a country on the map, or pick one in the sidebar, to see the sentences"

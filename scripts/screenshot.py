@@ -50,7 +50,7 @@ def main() -> None:
                     time.sleep(0.3)
             with sync_playwright() as p:
                 b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                pg = b.new_page(viewport={"width": 1500, "height": 1000})
+                pg = b.new_page(viewport={"width": 1500, "height": 1500})
                 pg.goto(url)
                 pg.wait_for_selector(MAP_FRAME, timeout=60_000)
                 pg.frame_locator(MAP_FRAME).locator("path.leaflet-interactive").first.wait_for(
