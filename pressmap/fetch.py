@@ -88,7 +88,7 @@ def embedded_ipv4(ip: ipaddress.IPv4Address | ipaddress.IPv6Address):
     if ip.teredo is not None:
         return ip.teredo[1]
     n = int(ip)
-    if ip in _NAT64 or ip in _NAT64_LOCAL or (n >> 32 == 0 and n > 0xFFFF):
+    if ip in _NAT64 or ip in _NAT64_LOCAL or (n >> 32 == 0 and n > 1):  # not :: or ::1
         return ipaddress.IPv4Address(n & 0xFFFFFFFF)  # NAT64, or deprecated ::a.b.c.d
     return ip
 

@@ -65,7 +65,7 @@ def assert_consistent(db) -> int:
 
 
 def test_sigkill_at_random_moments_then_rerun(tmp_path) -> None:
-    n = 2000  # ingest commits every 500 articles: kills land after 0, 1, 2 or 3 commits
+    n = 6000  # commits every ~500 articles; kills come before half is stored, leaving seconds of work
     src = corpus(tmp_path / "in.jsonl", range(n))
     db = tmp_path / "k.db"
     Store(db).close()
