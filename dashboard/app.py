@@ -8,7 +8,6 @@ Every filter, the map options, the selected country and the open tab are bound t
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from datetime import date
 from pathlib import Path
@@ -25,7 +24,7 @@ from dashboard import uploads  # noqa: E402
 from pressmap import export, queries  # noqa: E402
 from pressmap.classify import NOT_MENTIONED, classify  # noqa: E402
 from pressmap.geodata import country_names, load_countries  # noqa: E402
-from pressmap.mapview import base_map, country_layer, leaflet_dir, pct  # noqa: E402
+from pressmap.mapview import base_map, country_layer, install_leaflet, pct  # noqa: E402
 from pressmap.model import KINDS  # noqa: E402
 from pressmap.render import article_colours, highlight, highlight_multi, inert, safe_url  # noqa: E402
 from pressmap.store import Store, connect, default_db_path  # noqa: E402
@@ -56,10 +55,7 @@ CSS = """
 
 def ensure_leaflet() -> None:
     """Serve Leaflet from this machine: copy xstatic-leaflet's files under ``static/``."""
-    if (STATIC / "leaflet.js").exists():
-        return
-    STATIC.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(leaflet_dir(), STATIC, dirs_exist_ok=True)
+    install_leaflet(STATIC)
 
 
 @st.cache_resource

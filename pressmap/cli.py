@@ -337,6 +337,9 @@ def dashboard_command(db: str, port: int, host: str = "localhost") -> list[str]:
 @click.option("--host", default="localhost", show_default=True, help="Address to bind.")
 def dashboard(db: str | None, port: int, host: str) -> None:
     """Serve the Streamlit dashboard on the database."""
+    from pressmap.mapview import install_leaflet
+
+    install_leaflet(DASHBOARD_APP.parent / "static" / "leaflet")  # before the server looks for it
     env = dict(os.environ, PRESSMAP_DB=str(Path(_db(db)).resolve()))
     click.echo(f"pressmap dashboard on http://{host}:{port} (database {env['PRESSMAP_DB']})")
     raise SystemExit(subprocess.call(dashboard_command(_db(db), port, host), env=env))

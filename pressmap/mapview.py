@@ -15,6 +15,8 @@ False
 from __future__ import annotations
 
 import copy
+import shutil
+from pathlib import Path
 
 import folium
 
@@ -33,6 +35,14 @@ def leaflet_dir() -> str:
     import xstatic.pkg.leaflet as xl
 
     return xl.BASE_DIR
+
+
+def install_leaflet(dest: Path) -> Path:
+    """Copy Leaflet's files into ``dest`` (once) so a web server can serve them locally."""
+    if not (dest / "leaflet.js").exists():
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(leaflet_dir(), dest, dirs_exist_ok=True)
+    return dest
 
 
 def base_map(leaflet_base: str = LEAFLET_BASE, height: int = 520) -> folium.Map:
