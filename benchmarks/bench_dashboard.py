@@ -53,6 +53,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def peak_rss_mb(pid: int) -> float:
+    """High-water mark of a process's resident memory (``VmHWM``), in MB."""
+    with open(f"/proc/{pid}/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def measure(db: Path, runs: int = 3) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -113,6 +122,7 @@ def measure(db: Path, runs: int = 3) -> None:
                       f"{refilter:.2f} s, overview tab (main-country filter) {overview:.2f} s")
                 ctx.close()
             browser.close()
+        print(f"dashboard (streamlit) process peak memory: {peak_rss_mb(proc.pid):.0f} MB")
     finally:
         proc.terminate()
         proc.wait(10)
