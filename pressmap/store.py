@@ -236,6 +236,13 @@ def _schema_version(conn: sqlite3.Connection) -> int | None:
     return int(row[0]) if row else None
 
 
+def _ours_or_empty(conn: sqlite3.Connection) -> bool:
+    """True for a pressmap database or a file with no tables yet (never another program's)."""
+    if _schema_version(conn) is not None:
+        return True
+    return conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0] == 0
+
+
 def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
     """Open the database (WAL, foreign keys, a generous busy timeout).
 
@@ -266,7 +273,7 @@ def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
         conn = sqlite3.connect(path, timeout=30, check_same_thread=False)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 30000")
-    if not readonly and path != ":memory:":
+    if not readonly and path != ":memory:" and _ours_or_empty(conn):
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
     return conn
@@ -282,6 +289,13 @@ def _migrate(conn: sqlite3.Connection) -> None:
         if version == SCHEMA_VERSION:
             conn.rollback()
             return
+        if version is None and not _ours_or_empty(conn):
+            names = [r[0] for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name LIMIT 5")]
+            raise RuntimeError(
+                "not a pressmap database (another program's SQLite file? it holds tables "
+                f"{', '.join(names) or 'of its own'}); the file was left untouched"
+            )
         if version is not None and version > SCHEMA_VERSION:
             raise RuntimeError(
                 f"database schema version {version} is newer than this pressmap "

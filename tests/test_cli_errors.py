@@ -353,3 +353,18 @@ def test_tsv_output_cannot_drive_the_terminal(tmp_path):
     assert r.stdout.count("\n") == 1
     assert not any(c in r.stdout for c in "\x1b\x07\r\u202e")
     assert r.stdout.split("\t")[2] == "\\x1b[2Jclear\\x07\\u202e"
+
+
+def test_foreign_sqlite_file_without_clashing_tables_is_byte_identical(work):
+    """A file holding only its own tables gains no pressmap tables and is not switched to WAL."""
+    db = work / "notes.db"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE notes (body TEXT)")
+    conn.execute("INSERT INTO notes VALUES ('keep me')")
+    conn.commit()
+    conn.close()
+    before = _digest(db)
+    for cmd in COMMANDS:
+        _one_line_error(run(*cmd, "--db", "notes.db", cwd=work), "notes.db", "not a pressmap database")
+    assert _digest(db) == before
+    assert not (work / "notes.db-wal").exists()
