@@ -28,6 +28,36 @@ DB_OPTION = click.option(
 )
 
 
+FIELD_OPTIONS = ("text", "title", "published", "url", "source", "author", "language", "id")
+
+
+def reader_options(f):
+    """Options shared by ``analyze`` and ``ingest``: field names for JSON/CSV rows, fetching."""
+    for name in reversed(FIELD_OPTIONS):
+        f = click.option(f"--{name}-field", f"{name}_field", default=None, metavar="NAME",
+                         help=f"JSON/CSV field holding the {name} (dotted for nested objects).")(f)
+    f = click.option("--no-fetch", is_flag=True,
+                     help="Do not fetch the articles that feed items link to (use their summaries).")(f)
+    f = click.option("--allow-private", is_flag=True,
+                     help="Allow fetching URLs on loopback, private and link-local addresses.")(f)
+    return f
+
+
+def _reader_kwargs(opts: dict) -> dict:
+    """``iter_articles`` keyword arguments from the options of :func:`reader_options`."""
+    from pressmap.readers import FieldMap, Limits
+
+    kw: dict = {}
+    fields = {n: opts.pop(f"{n}_field", None) for n in FIELD_OPTIONS}
+    if any(fields.values()):
+        kw["fields"] = FieldMap(**fields)
+    if opts.pop("no_fetch", False):
+        kw["limits"] = Limits(fetch_links=False)
+    if opts.pop("allow_private", False):
+        kw["allow_private"] = True
+    return kw
+
+
 def _db(db: str | None) -> str:
     return db or default_db_path()
 
@@ -109,7 +139,9 @@ def main() -> None:
     default=None,
     help="TOML file of extra aliases and exclusions.",
 )
-def analyze(paths: tuple[str, ...], fmt: str, kinds: str | None, overrides: str | None) -> None:
+@reader_options
+def analyze(paths: tuple[str, ...], fmt: str, kinds: str | None, overrides: str | None,
+            **opts) -> None:
     """Read articles under PATHS and print the countries each refers to (no database)."""
     from pressmap.analysis import analyze_article, to_record
     from pressmap.model import ReadError
@@ -123,7 +155,7 @@ def analyze(paths: tuple[str, ...], fmt: str, kinds: str | None, overrides: str 
     first, failed, done = True, 0, 0
     if fmt == "json":
         out.write("[")
-    for item in iter_articles(list(paths)):
+    for item in iter_articles(list(paths), **_reader_kwargs(opts)):
         if isinstance(item, ReadError):
             failed += 1
             _err(f"skipped {_shown(item.path)}: {_shown(item.reason)}")
@@ -201,6 +233,7 @@ def _detector(kinds: str | None, overrides: str | None):
     default=None,
     help="With --scheduler: keep the Parquet output (articles/, mentions/) in this folder.",
 )
+@reader_options
 def ingest(
     paths: tuple[str, ...],
     db: str | None,
@@ -209,10 +242,12 @@ def ingest(
     jobs: int | None,
     scheduler: str | None,
     parquet_dir: str | None,
+    **opts,
 ) -> None:
     """Add the articles under PATHS to the database (unchanged ones are skipped)."""
     from pressmap.ingest import ingest as run_ingest
 
+    reading = _reader_kwargs(opts)
     counter = {"n": 0}
     show = not quiet and sys.stderr.isatty()
 
@@ -234,9 +269,10 @@ def ingest(
                     scheduler=scheduler,
                     parquet_dir=parquet_dir,
                     on_item=progress,
+                    **reading,
                 )
             else:
-                summary = run_ingest(list(paths), store, on_item=progress, jobs=jobs)
+                summary = run_ingest(list(paths), store, on_item=progress, jobs=jobs, **reading)
     except sqlite3.DatabaseError as exc:
         if "locked" not in str(exc) and "busy" not in str(exc):
             _db_fail(_db(db), exc)
@@ -253,6 +289,8 @@ def ingest(
         click.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
     else:
         click.echo(f"{_db(db)}: {summary.line()}")
+    if summary.failed and not summary.read:
+        raise SystemExit(1)  # nothing could be read: say so to scripts too
 
 
 @main.command()

@@ -102,3 +102,44 @@ def test_db_from_environment(corpus, tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("PRESSMAP_DB", str(db))
     CliRunner().invoke(main, ["ingest", str(corpus), "--quiet"])
     assert db.exists()
+
+
+def test_field_options_pick_the_text_and_metadata(tmp_path) -> None:
+    p = tmp_path / "export.jsonl"
+    p.write_text(json.dumps({"story": "Talks in Nairobi went on.", "headline": "H1",
+                             "meta": {"outlet": "Wire"}, "key": "k1"}) + "\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["analyze", str(p), "--format", "json"])
+    assert r.exit_code == 1 and "no text" in r.output  # "story" is not a usual text field name
+    r = CliRunner().invoke(main, ["analyze", str(p), "--format", "json", "--text-field", "story",
+                                  "--title-field", "headline", "--source-field", "meta.outlet",
+                                  "--id-field", "key"])
+    assert r.exit_code == 0, r.output
+    [rec] = json.loads(r.stdout)
+    assert (rec["id"], rec["title"], rec["source"]) == ("k1", "H1", "Wire")
+    assert [c["iso3"] for c in rec["countries"]] == ["KEN"]
+
+
+def test_no_fetch_reads_feed_items_without_the_network(tmp_path, monkeypatch) -> None:
+    import pressmap.fetch
+
+    calls = []
+
+    def refuse(url, *a, **k):
+        calls.append(url)
+        raise pressmap.fetch.FetchError("no network in tests")
+
+    monkeypatch.setattr(pressmap.fetch, "fetch", refuse)
+    feed = tmp_path / "feed.rss"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>'
+        "<item><title>Talks</title><link>https://example.org/a</link>"
+        "<description>Envoys met in Nairobi and Kampala on Monday.</description></item>"
+        "</channel></rss>", encoding="utf-8")
+    db = tmp_path / "f.db"
+    r = CliRunner().invoke(main, ["ingest", str(feed), "--db", str(db), "--no-fetch", "--json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["new"] == 1
+    rows = list(csv.DictReader(io.StringIO(
+        CliRunner().invoke(main, ["countries", "--db", str(db)]).stdout)))
+    assert {x["iso3"] for x in rows} == {"KEN", "UGA"}
+    assert calls == []  # without --no-fetch the item's link would have been fetched
