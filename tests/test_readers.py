@@ -20,12 +20,12 @@ from pressmap.readers import (
     FieldMap,
     Limits,
     decode_bytes,
-    field_value,
     iter_articles,
     kind_of,
     read_path,
     sniff_kind,
 )
+from pressmap.rows import field_value
 
 STORY = (
     "Leaders from Côte d'Ivoire met officials in Accra on Friday to discuss trade, the ministry said.\n\n"
