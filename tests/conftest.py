@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,19 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 EXAMPLE = ROOT / "articles" / "firstpost-abraham-accords-2025-08-02.txt"
+
+
+@pytest.fixture()
+def no_network(monkeypatch):
+    """Fail any test that tries to connect anywhere but loopback."""
+    real = socket.socket.connect
+
+    def guarded(self, address):
+        if self.family in (socket.AF_INET, socket.AF_INET6) and address[0] not in ("127.0.0.1", "::1"):
+            pytest.fail(f"test tried to reach the network: {address}")  # BaseException: not swallowed
+        return real(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
 
 
 def need_shared(*parts: str) -> Path:

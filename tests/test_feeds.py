@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 
 from pressmap.feeds import iso_date, parse_feed, strip_html
@@ -51,17 +49,7 @@ EXTERNAL_DTD = (b'<?xml version="1.0"?><!DOCTYPE rss SYSTEM "file:///etc/passwd"
                 b"<rss><channel><item><description>Talks in Oman.</description></item></channel></rss>")
 
 
-@pytest.fixture(autouse=True)
-def no_network(monkeypatch):
-    """Fail any test that tries to connect anywhere but loopback."""
-    real = socket.socket.connect
-
-    def guarded(self, address):
-        if self.family in (socket.AF_INET, socket.AF_INET6) and address[0] not in ("127.0.0.1", "::1"):
-            pytest.fail(f"test tried to reach the network: {address}")  # BaseException: not swallowed
-        return real(self, address)
-
-    monkeypatch.setattr(socket.socket, "connect", guarded)
+pytestmark = pytest.mark.usefixtures("no_network")  # see tests/conftest.py
 
 
 def read(*sources, **kw):

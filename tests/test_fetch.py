@@ -30,17 +30,7 @@ FEED = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Local Wire</t
 SEEN_HEADERS: list[dict] = []
 
 
-@pytest.fixture(autouse=True)
-def no_network(monkeypatch):
-    """Fail any test that tries to connect anywhere but loopback."""
-    real = socket.socket.connect
-
-    def guarded(self, address):
-        if self.family in (socket.AF_INET, socket.AF_INET6) and address[0] not in ("127.0.0.1", "::1"):
-            pytest.fail(f"test tried to reach the network: {address}")  # BaseException: not swallowed
-        return real(self, address)
-
-    monkeypatch.setattr(socket.socket, "connect", guarded)
+pytestmark = pytest.mark.usefixtures("no_network")  # see tests/conftest.py
 
 
 class Handler(BaseHTTPRequestHandler):
