@@ -55,13 +55,16 @@ class ArticleSnippets:
 
 def _search_filter(f: Filters, rid: str) -> tuple[str, list]:
     """Text search: the FTS5 trigram index narrows the candidates to the articles holding every
-    trigram of the string (3+ characters), then the exact test (ASCII ``lower()`` substring of
-    title or text) decides, so results are those of the plain scan."""
+    trigram of the string (3+ characters), then the exact test (a substring of title or text,
+    ASCII letters folded to lower case) decides, so results are those of the plain scan."""
     s = f.search.lower()
-    exact = "(instr(lower(title), ?) > 0 OR instr(lower(text), ?) > 0)"
+    # LIKE folds ASCII case only, as lower() does, and is about twice as fast as
+    # instr(lower(...)) (no lower-cased copy of each text); % _ and \ are escaped.
+    like = "%" + s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    exact = "(title LIKE ? ESCAPE '\\' OR text LIKE ? ESCAPE '\\')"
     grams = list(dict.fromkeys(s[i : i + 3] for i in range(len(s) - 2)))
     if not grams:
-        return f"{rid} IN (SELECT rid FROM articles WHERE {exact})", [s, s]
+        return f"{rid} IN (SELECT rid FROM articles WHERE {exact})", [like, like]
     if len(grams) > 12:  # a few spread over the string narrow as well as all of them
         grams = [grams[round(i * (len(grams) - 1) / 11)] for i in range(12)]
     match = " AND ".join('"' + g.replace('"', '""') + '"' for g in grams)
@@ -69,7 +72,7 @@ def _search_filter(f: Filters, rid: str) -> tuple[str, list]:
     return (
         f"{rid} IN (SELECT rid FROM articles WHERE (rid IN (SELECT rowid FROM articles_fts"
         f" WHERE articles_fts MATCH ?) OR rid IN (SELECT rid FROM fts_pending)) AND {exact})",
-        [match, s, s],
+        [match, like, like],
     )
 
 

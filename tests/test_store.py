@@ -84,7 +84,8 @@ def _random_corpus(seed: int, n: int = 60) -> list[AnalyzedArticle]:
     from pressmap.model import KINDS
 
     rnd = random.Random(seed)
-    words = ["alpha", "Beta", "gamma", "Delta", "café", "ÇA", "news", "of", "the"]
+    words = ["alpha", "Beta", "gamma", "Delta", "café", "ÇA", "news", "of", "the", "50%", "a_b",
+             "axb", "back\\slash"]
     out = []
     for i in range(n):
         text = " ".join(rnd.choice(words) for _ in range(rnd.randint(3, 30))) + "."
@@ -153,6 +154,9 @@ FILTERS = [
     {"search": "café n"},
     {"search": "ÇA"},
     {"search": 'a"b'},
+    {"search": "a_b"},  # "_" and "%" are literal: "axb" must not match
+    {"search": "0%"},
+    {"search": "k\\s"},
     {"kinds": ("demonym", "place", "institution"), "min_mentions": 2, "search": "DELTA"},
 ]
 
