@@ -202,6 +202,9 @@ _COUNTY = re.compile(
 )
 _TOWN_BEFORE = re.compile(r"(?:[A-Z][A-Za-z'’.\-]+ ){0,2}[A-Z][A-Za-z'’.\-]+\Z")
 _US_STANDALONE = 300_000  # US cities this big count alone (local news rarely says "USA")
+_new = object.__new__
+_setattr = object.__setattr__
+
 _HEAD = 300  # all-caps forms are looked for in the headline and dateline only
 _CAPS_RUN = re.compile(r"[A-Z]{4}")
 _CAPS_WORD = re.compile(r"(?<![\w'’])[A-Z][A-Z'’.&\-]+")
@@ -819,7 +822,23 @@ class Detector:
                 conf = _CONFIDENCE_ROUNDED[e.kind]
             else:
                 conf = round(min(1.0, max(0.0, _CONFIDENCE[e.kind] * h.confidence)), 3)
-            out.append(Mention(e.iso3, h.start, h.end, h.surface, e.kind, conf, s0, s1))
+            # Mention(...) without the frozen dataclass's per-field object.__setattr__ calls.
+            m = _new(Mention)
+            _setattr(
+                m,
+                "__dict__",
+                {
+                    "iso3": e.iso3,
+                    "start": h.start,
+                    "end": h.end,
+                    "surface": h.surface,
+                    "kind": e.kind,
+                    "confidence": conf,
+                    "sent_start": s0,
+                    "sent_end": s1,
+                },
+            )
+            out.append(m)
         return out
 
     def _filter(self, text: str, hits: list[_Hit]) -> None:

@@ -52,6 +52,17 @@ def normalize_published(value: str | None) -> str | None:
 
 def tidy_article(a: Article) -> Article:
     """``a`` with storable strings and a checked ``published`` (a new object only when needed)."""
+    # Fast path: every string ASCII (no surrogates) and ``published`` absent or already clean.
+    p = a.published
+    if p is None or (
+        p.__class__ is str and p.isascii() and _ISO_DAY.match(p) and normalize_published(p) == p
+    ):
+        for f in _STR_FIELDS:
+            v = getattr(a, f)
+            if v is not None and not (v.__class__ is str and v.isascii()):
+                break
+        else:
+            return a
     changes = {}
     for f in _STR_FIELDS:
         v = getattr(a, f)
