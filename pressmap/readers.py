@@ -468,7 +468,20 @@ def _text_article(data: bytes, src: Source) -> Article | ReadError:
         ex = Extracted(text=text.strip())
     else:
         ex = extract(text)
+        if not ex.text.strip() and _one_plain_line(text):
+            ex = Extracted(text=text.strip())  # a bare one-line note: nothing around it to drop
     return make_article(ex, ident=src.ident, display=src.display, url=src.url)
+
+
+def _one_plain_line(text: str) -> bool:
+    """True for text that is one line of at least five words, not a list item or a menu.
+
+    >>> _one_plain_line("Kenya and Uganda signed a trade deal"), _one_plain_line("  • Home")
+    (True, False)
+    """
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    return (len(lines) == 1 and len(lines[0].split()) >= 5 and len(lines[0]) <= 2000
+            and lines[0][0].isalnum())
 
 
 def _html_article(data: bytes, src: Source) -> Article | ReadError:

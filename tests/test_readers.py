@@ -542,3 +542,11 @@ def test_utf16_html_json_and_feed(tmp_path):
                                      "<description>Côte</description></item></channel></rss>".encode("utf-16"))
     arts, errs = read(tmp_path, limits=Limits(fetch_links=False))
     assert errs == [] and len(arts) == 3 and all("Côte" in a.text for a in arts)
+
+
+def test_a_bare_one_line_txt_is_an_article(tmp_path) -> None:
+    (tmp_path / "note.txt").write_text("Kenya and Uganda signed a trade deal\n", encoding="utf-8")
+    (tmp_path / "menu.txt").write_text("Home\n", encoding="utf-8")
+    items = {Path(i.path).name: i for i in iter_articles([tmp_path])}
+    assert items["note.txt"].text == "Kenya and Uganda signed a trade deal"
+    assert isinstance(items["menu.txt"], ReadError)
