@@ -13,7 +13,9 @@ import re
 # A sentence ends at . ! ? (optionally followed by closing quotes/brackets) before whitespace,
 # or at a line break. Abbreviations such as "U.S." or "Mr." do not end a sentence when the next
 # word starts in lower case or the token is a known abbreviation.
-_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s)|\n")
+# Written as one character class first (same matches as r"[.!?][\"'”’)\]]*(?=\s)|\n") so the
+# engine skips straight to the next candidate character: faster on long texts.
+_END = re.compile(r"[\n.!?](?:(?<=\n)|[\"'”’)\]]*(?=\s))")
 _ABBREV = {
     "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "st", "jr", "sr",
     "no", "vs", "inc", "corp", "co", "ltd", "u.s", "u.k", "u.n", "e.g", "i.e", "jan", "feb",

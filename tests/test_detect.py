@@ -525,3 +525,102 @@ def test_pattern_cache_key_covers_the_words(tmp_path: Path, monkeypatch: pytest.
     assert _compile_trie(["Baku", "Berlin"]).match("Berlin.")
     assert not _compile_trie(["Baku", "Berlin"]).match("Paris")
     assert len(list(tmp_path.glob("re-*.bin"))) == 2
+
+
+def test_fast_mention_construction_matches_the_dataclass() -> None:
+    """detect() builds Mentions without the frozen dataclass __init__: same objects."""
+    import dataclasses
+    import pickle
+
+    from pressmap.model import Mention
+
+    found = default_detector().detect(
+        "PARIS, Feb 26 - Officials in Baku met Israeli envoys; France and the U.S. agreed."
+    )
+    assert found
+    for m in found:
+        assert type(m) is Mention
+        same = Mention(*(getattr(m, f.name) for f in dataclasses.fields(Mention)))
+        assert m == same and hash(m) == hash(same) and repr(m) == repr(same)
+        assert vars(m) == vars(same) and list(vars(m)) == list(vars(same))
+        assert dataclasses.asdict(m) == dataclasses.asdict(same)
+        assert pickle.loads(pickle.dumps(m)) == same
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            m.iso3 = "XXX"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {},
+        {"published": "2024-02-30"},
+        {"published": "2024-01-05"},
+        {"published": " 2024-01-05 "},
+        {"published": "2024-01-05T10:00:00Z"},
+        {"published": ""},
+        {"published": "Tue, 10 Mar 2020 10:00:00 GMT"},
+        {"published": "not a date"},
+        {"published": "2024-13-45"},
+        {"text": "Baku \ud800"},
+        {"text": "Bakú"},
+        {"title": "x\udc00", "published": "2024-01-05"},
+        {"author": "Zoë", "language": "en"},
+    ],
+)
+def test_tidy_article_fast_path_matches_the_slow_one(fields: dict) -> None:
+    import dataclasses
+
+    from pressmap.model import Article
+    from pressmap.normalize import _STR_FIELDS, _unsurrogate, normalize_published, tidy_article
+
+    def slow(a: Article) -> Article:
+        changes = {}
+        for f in _STR_FIELDS:
+            v = getattr(a, f)
+            if isinstance(v, str):
+                w = _unsurrogate(v)
+                if w is not v:
+                    changes[f] = w
+        published = normalize_published(_unsurrogate(a.published))
+        if published != a.published:
+            changes["published"] = published
+        return dataclasses.replace(a, **changes) if changes else a
+
+    a = Article(**{"id": "1", "text": "Officials in Baku.", **fields})
+    got, want = tidy_article(a), slow(a)
+    assert got == want
+    assert (got is a) == (want is a)
+
+
+def test_caps_word_pattern_matches_the_look_behind_first_form() -> None:
+    """_CAPS_WORD puts the capital before its look-behind (faster): same matches as before."""
+    import random
+    import re
+
+    from pressmap.detect import _CAPS_WORD
+
+    slow = re.compile(r"(?<![\w'’])[A-Z][A-Z'’.&\-]+")
+    rng = random.Random(7)
+    chars = "AZB'’.&-_a9 é\nÉ,"
+    texts = ["PARIS, Feb 26 - ", "U.S.-JAPAN TALKS", "O'NEILL'S AT&T A-B", "xAB 'AB ’AB _AB 9AB"]
+    texts += ["".join(rng.choice(chars) for _ in range(rng.randint(0, 40))) for _ in range(20000)]
+    for t in texts:
+        assert [m.span() for m in _CAPS_WORD.finditer(t)] == [m.span() for m in slow.finditer(t)]
+
+
+def test_sentence_end_pattern_matches_the_plain_form() -> None:
+    """sentences._END starts with one character class (faster): same matches as before."""
+    import random
+    import re
+
+    from pressmap.sentences import _END
+
+    slow = re.compile(r"[.!?][\"'”’)\]]*(?=\s)|\n")
+    rng = random.Random(11)
+    chars = "a. !?\n\"'”’)]\tx"
+    for _ in range(20000):
+        t = "".join(rng.choice(chars) for _ in range(rng.randint(0, 30)))
+        p = rng.randint(0, len(t))
+        q = rng.randint(p, len(t))
+        got = [(m.span(), m.group()) for m in _END.finditer(t, p, q)]
+        assert got == [(m.span(), m.group()) for m in slow.finditer(t, p, q)]
