@@ -233,6 +233,11 @@ def _detector(kinds: str | None, overrides: str | None):
     default=None,
     help="With --scheduler: keep the Parquet output (articles/, mentions/) in this folder.",
 )
+@click.option("--reanalyze", is_flag=True,
+              help="Analyse unchanged articles again too (after an upgrade or an overrides change);"
+                   " only those whose mentions change are rewritten.")
+@click.option("--overrides", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="TOML file of extra aliases and exclusions.")
 @reader_options
 def ingest(
     paths: tuple[str, ...],
@@ -242,6 +247,8 @@ def ingest(
     jobs: int | None,
     scheduler: str | None,
     parquet_dir: str | None,
+    reanalyze: bool,
+    overrides: str | None,
     **opts,
 ) -> None:
     """Add the articles under PATHS to the database (unchanged ones are skipped)."""
@@ -261,6 +268,9 @@ def ingest(
     try:
         with _open_store(_db(db)) as store:
             if scheduler:
+                if reanalyze or overrides:
+                    raise click.UsageError("--reanalyze and --overrides are not supported with"
+                                           " --scheduler yet")
                 from pressmap.distributed import ingest_distributed
 
                 summary = ingest_distributed(
@@ -272,7 +282,9 @@ def ingest(
                     **reading,
                 )
             else:
-                summary = run_ingest(list(paths), store, on_item=progress, jobs=jobs, **reading)
+                detector = _detector(None, overrides) if overrides else None
+                summary = run_ingest(list(paths), store, on_item=progress, jobs=jobs,
+                                     detector=detector, reanalyze=reanalyze, **reading)
     except sqlite3.DatabaseError as exc:
         if "locked" not in str(exc) and "busy" not in str(exc):
             _db_fail(_db(db), exc)

@@ -112,9 +112,11 @@ def _chunks(
     summary: IngestSummary,
     on_item,
     size: int | None = None,
+    skip_unchanged: bool = True,
 ) -> Iterator[list[tuple[Article, str]]]:
     """Chunks of articles that need analysis; read errors and unchanged articles are counted
-    on the way (their callbacks run here, before the chunk holding later articles)."""
+    on the way (their callbacks run here, before the chunk holding later articles).
+    ``skip_unchanged=False`` sends unchanged articles to analysis too (re-analysis)."""
     size = size or CHUNK
     chunk: list[tuple[Article, str]] = []
     for item in items:
@@ -125,7 +127,7 @@ def _chunks(
             continue
         summary.read += 1
         h = content_hash(item)
-        if store is not None and store.stored_hash(item.id) == h:
+        if skip_unchanged and store is not None and store.stored_hash(item.id) == h:
             summary.unchanged += 1
             if on_item:
                 on_item(item, "unchanged")
@@ -144,7 +146,7 @@ _UNSTORABLE = (UnicodeError, ValueError, OverflowError, sqlite3.IntegrityError,
 
 
 def _write_batch(store: Store, batch: list[tuple[Article, str, list[tuple]]], analyzer: str,
-                 one_by_one: bool) -> list[str | ReadError]:
+                 one_by_one: bool, force: bool = False) -> list[str | ReadError]:
     """Store a batch in one transaction. ``one_by_one``: each article in a savepoint, an article
     that cannot be stored becomes a :class:`ReadError` and the rest are kept."""
     outcomes: list[str | ReadError] = []
@@ -152,11 +154,13 @@ def _write_batch(store: Store, batch: list[tuple[Article, str, list[tuple]]], an
         store.conn.execute("BEGIN IMMEDIATE")
         for a, h, rows in batch:
             if not one_by_one:
-                outcomes.append(store.put_rows(a, rows, analyzer=analyzer, commit=False, hash_=h))
+                outcomes.append(store.put_rows(a, rows, analyzer=analyzer, commit=False, hash_=h,
+                                                force=force))
                 continue
             store.conn.execute("SAVEPOINT article")
             try:
-                outcomes.append(store.put_rows(a, rows, analyzer=analyzer, commit=False, hash_=h))
+                outcomes.append(store.put_rows(a, rows, analyzer=analyzer, commit=False, hash_=h,
+                                                force=force))
             except _UNSTORABLE as exc:
                 store.conn.execute("ROLLBACK TO article")
                 outcomes.append(ReadError(a.path or a.id,
@@ -172,9 +176,13 @@ def ingest(
     detector=None,
     on_item: Callable[[Article | ReadError, str], None] | None = None,
     jobs: int | None = None,
+    reanalyze: bool = False,
     **reader_options,
 ) -> IngestSummary:
     """Ingest every article found under ``sources`` into ``store``.
+
+    ``reanalyze``: analyse unchanged articles again too, and rewrite those whose mentions
+    changed (after a gazetteer or overrides change); they count as ``updated``.
 
     ``on_item(item, outcome)`` is called once per article or error (for progress bars);
     outcome is ``new``, ``updated``, ``unchanged`` or ``failed``. ``jobs`` is the number of
@@ -192,9 +200,9 @@ def ingest(
         if not pending:
             return
         try:
-            outcomes = _write_batch(store, pending, analyzer, one_by_one=False)
+            outcomes = _write_batch(store, pending, analyzer, one_by_one=False, force=reanalyze)
         except _UNSTORABLE:  # an article the database refuses: the others are still stored
-            outcomes = _write_batch(store, pending, analyzer, one_by_one=True)
+            outcomes = _write_batch(store, pending, analyzer, one_by_one=True, force=reanalyze)
         for (a, _, _), outcome in zip(pending, outcomes, strict=True):
             if isinstance(outcome, ReadError):
                 summary.failed.append(outcome)
@@ -224,7 +232,8 @@ def ingest(
         if len(pending) >= BATCH:
             flush()
 
-    chunks = _chunks(iter_articles(list(sources), **reader_options), store, summary, on_item)
+    chunks = _chunks(iter_articles(list(sources), **reader_options), store, summary, on_item,
+                     skip_unchanged=not reanalyze)
     first = next(chunks, None)
     second = next(chunks, None) if first is not None else None
     det_bytes = None

@@ -374,6 +374,14 @@ class Store:
         ]
         return self.put_rows(result.article, rows, analyzer=analyzer, commit=commit, hash_=hash_)
 
+    def _same_mentions(self, article_id: str, mentions: list[tuple]) -> bool:
+        stored = self.conn.execute(
+            'SELECT m.iso3, m.start, m."end", m.surface, m.kind, m.confidence, m.sent_start,'
+            " m.sent_end FROM mentions m JOIN articles a ON a.rid = m.article WHERE a.id = ?",
+            (article_id,),
+        ).fetchall()
+        return sorted(stored) == sorted(tuple(m) for m in mentions)
+
     def put_rows(
         self,
         a: Article,
@@ -382,12 +390,16 @@ class Store:
         analyzer: str = "",
         commit: bool = True,
         hash_: str | None = None,
+        force: bool = False,
     ) -> str:
         """:meth:`put` with the mentions as tuples ``(iso3, start, end, surface, kind,
-        confidence, sent_start, sent_end)`` (what ingest workers send back)."""
+        confidence, sent_start, sent_end)`` (what ingest workers send back).
+
+        ``force``: an article whose content is unchanged is still rewritten when its mentions
+        differ from the stored ones (re-analysis after a gazetteer or overrides change)."""
         h = hash_ or content_hash(a)
         old = self.stored_hash(a.id)
-        if old == h:
+        if old == h and (not force or self._same_mentions(a.id, mentions)):
             return "unchanged"
         cur = self.conn.cursor()
         if old is not None:

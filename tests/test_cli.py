@@ -143,3 +143,27 @@ def test_no_fetch_reads_feed_items_without_the_network(tmp_path, monkeypatch) ->
         CliRunner().invoke(main, ["countries", "--db", str(db)]).stdout)))
     assert {x["iso3"] for x in rows} == {"KEN", "UGA"}
     assert calls == []  # without --no-fetch the item's link would have been fetched
+
+
+def test_reanalyze_applies_new_overrides_to_unchanged_articles(corpus, tmp_path) -> None:
+    db = str(tmp_path / "r.db")
+    run = CliRunner()
+    assert run.invoke(main, ["ingest", str(corpus), "--db", db, "--quiet"]).exit_code == 0
+    ov = tmp_path / "ov.toml"
+    ov.write_text('"Jerusalem" = "none"\n', encoding="utf-8")
+
+    def counts() -> dict:
+        out = run.invoke(main, ["countries", "--db", db]).stdout
+        return {r["iso3"]: int(r["mentions"]) for r in csv.DictReader(io.StringIO(out))}
+
+    assert counts()["ISR"] == 2  # "Israeli" and "Jerusalem"
+    # without --reanalyze the unchanged articles are skipped, overrides or not
+    s = json.loads(run.invoke(main, ["ingest", str(corpus), "--db", db, "--json",
+                                     "--overrides", str(ov)]).stdout)
+    assert (s["unchanged"], s["updated"]) == (2, 0) and counts()["ISR"] == 2
+    s = json.loads(run.invoke(main, ["ingest", str(corpus), "--db", db, "--json",
+                                     "--overrides", str(ov), "--reanalyze"]).stdout)
+    assert (s["unchanged"], s["updated"]) == (1, 1)  # only the article whose mentions changed
+    assert counts()["ISR"] == 1 and counts()["FRA"] == 2
+    stats = json.loads(run.invoke(main, ["stats", "--db", db, "--format", "json"]).stdout)
+    assert stats["articles"] == 2 and stats["mentions"] == 5
