@@ -18,14 +18,11 @@ Figures are printed, never asserted. Skips with a message when ../shared is abse
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,12 +44,6 @@ def build_db(db: Path, articles: int) -> None:
           f"{time.perf_counter() - t:.0f} s")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def peak_rss_mb(pid: int) -> float:
     """High-water mark of a process's resident memory (``VmHWM``), in MB."""
     with open(f"/proc/{pid}/status") as fh:
@@ -65,20 +56,11 @@ def peak_rss_mb(pid: int) -> float:
 def measure(db: Path, runs: int = 3) -> None:
     from playwright.sync_api import sync_playwright
 
-    from pressmap.cli import dashboard_command
+    from pressmap.cli import start_dashboard
 
-    port = free_port()
     log = open(db.parent / "bench-streamlit.log", "w")
-    proc = subprocess.Popen(dashboard_command(str(db), port, "127.0.0.1"), cwd=ROOT, stdout=log,
-                            stderr=subprocess.STDOUT, env=dict(os.environ, PRESSMAP_DB=str(db)))
-    url = f"http://127.0.0.1:{port}"
+    proc, url = start_dashboard(db, log=log, cwd=ROOT, timeout=600)
     try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.3)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=[
                 "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])

@@ -381,6 +381,39 @@ def dashboard_command(db: str, port: int, host: str = "localhost") -> list[str]:
     ]
 
 
+STATIC_LEAFLET = DASHBOARD_APP.parent / "static" / "leaflet"
+
+
+def start_dashboard(db: str | Path, *, log=subprocess.DEVNULL, timeout: float = 60,
+                    cwd: str | Path | None = None) -> tuple[subprocess.Popen, str]:
+    """Serve the dashboard on ``db`` at a free loopback port; return the process and its URL
+    once the server answers its health check (tests, benchmarks and scripts use this)."""
+    import socket
+    import time
+    import urllib.request
+
+    from pressmap.mapview import install_leaflet
+
+    install_leaflet(STATIC_LEAFLET)  # before the server looks for its static folder
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen(dashboard_command(str(db), port, "127.0.0.1"), cwd=cwd,
+                            env=dict(os.environ, PRESSMAP_DB=str(db)), stdout=log,
+                            stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc, url
+        except OSError:
+            time.sleep(0.3)
+    proc.terminate()
+    raise RuntimeError(f"the dashboard did not start within {timeout:.0f} s")
+
+
 @main.command()
 @DB_OPTION
 @click.option("--port", default=8501, show_default=True, help="Port to serve on.")
@@ -389,7 +422,7 @@ def dashboard(db: str | None, port: int, host: str) -> None:
     """Serve the Streamlit dashboard on the database."""
     from pressmap.mapview import install_leaflet
 
-    install_leaflet(DASHBOARD_APP.parent / "static" / "leaflet")  # before the server looks for it
+    install_leaflet(STATIC_LEAFLET)  # before the server looks for its static folder
     env = dict(os.environ, PRESSMAP_DB=str(Path(_db(db)).resolve()))
     click.echo(f"pressmap dashboard on http://{host}:{port} (database {env['PRESSMAP_DB']})")
     raise SystemExit(subprocess.call(dashboard_command(_db(db), port, host), env=env))

@@ -8,19 +8,16 @@ Starts a real Streamlit server on a fresh database of ``articles/`` and drives D
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pressmap.cli import dashboard_command  # noqa: E402
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port  # noqa: E402
+from pressmap.cli import start_dashboard  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.browser.test_dashboard import MAP_FRAME, click_country  # noqa: E402
 
 
@@ -36,18 +33,8 @@ def main() -> None:
         db = Path(d) / "shot.db"
         subprocess.run([sys.executable, "-m", "pressmap.cli", "ingest", args.corpus, "--db", str(db),
                         "--quiet"], check=True)
-        port = _free_port()
-        proc = subprocess.Popen(dashboard_command(str(db), port, "127.0.0.1"),
-                                env=dict(os.environ, PRESSMAP_DB=str(db)),
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc, url = start_dashboard(db)
         try:
-            url = f"http://127.0.0.1:{port}"
-            for _ in range(200):
-                try:
-                    urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.3)
             with sync_playwright() as p:
                 b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 pg = b.new_page(viewport={"width": 1500, "height": 1500})

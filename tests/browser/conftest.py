@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -37,12 +34,6 @@ HOSTILE = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     if not Path(CHROMIUM).exists():
@@ -66,28 +57,17 @@ def corpus_db(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def server(corpus_db: Path):
-    from pressmap.cli import dashboard_command
+    from pressmap.cli import start_dashboard
 
-    port = _free_port()
-    env = dict(os.environ, PRESSMAP_DB=str(corpus_db))
-    log = open(corpus_db.parent / "streamlit.log", "w")
-    proc = subprocess.Popen(dashboard_command(str(corpus_db), port, "127.0.0.1"), env=env, cwd=ROOT,
-                            stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
+    log_path = corpus_db.parent / "streamlit.log"
+    with open(log_path, "w") as log:
         try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
+            proc, url = start_dashboard(corpus_db, log=log, cwd=ROOT)
+        except RuntimeError as e:
+            pytest.fail(f"{e}: {log_path.read_text()}")
+        yield url
         proc.terminate()
-        pytest.fail("streamlit did not start: " + (corpus_db.parent / "streamlit.log").read_text())
-    yield url
-    proc.terminate()
-    proc.wait(10)
+        proc.wait(10)
 
 
 @pytest.fixture(scope="session")

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
 
-from tests.browser.conftest import _free_port
 from tests.conftest import EXAMPLE, ROOT
 
 pytestmark = pytest.mark.browser
@@ -20,21 +16,12 @@ N = 15000  # synthetic rows, generated here; enough to keep the writer busy for 
 
 
 def _serve(db):
-    from pressmap.cli import dashboard_command
+    from pressmap.cli import start_dashboard
 
-    port = _free_port()
-    proc = subprocess.Popen(dashboard_command(str(db), port, "127.0.0.1"), cwd=ROOT,
-                            env=dict(os.environ, PRESSMAP_DB=str(db)),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-            return proc, url
-        except OSError:
-            time.sleep(0.3)
-    proc.terminate()
-    pytest.fail("streamlit did not start")
+    try:
+        return start_dashboard(db, cwd=ROOT)
+    except RuntimeError as e:
+        pytest.fail(str(e))
 
 
 def _corpus_shown(pg) -> tuple[int, int]:
