@@ -352,8 +352,8 @@ def stats(db: str | None, fmt: str) -> None:
 DASHBOARD_APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
 
 
-def dashboard_command(db: str, port: int, host: str = "localhost") -> list[str]:
-    """The ``streamlit run`` command line that serves the dashboard on ``db``."""
+def dashboard_command(port: int, host: str = "localhost") -> list[str]:
+    """The ``streamlit run`` command line for the dashboard (its database comes from ``$PRESSMAP_DB``)."""
     return [
         sys.executable,
         "-m",
@@ -398,7 +398,7 @@ def start_dashboard(db: str | Path, *, log=subprocess.DEVNULL, timeout: float = 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    proc = subprocess.Popen(dashboard_command(str(db), port, "127.0.0.1"), cwd=cwd,
+    proc = subprocess.Popen(dashboard_command(port, "127.0.0.1"), cwd=cwd,
                             env=dict(os.environ, PRESSMAP_DB=str(db)), stdout=log,
                             stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -425,7 +425,7 @@ def dashboard(db: str | None, port: int, host: str) -> None:
     install_leaflet(STATIC_LEAFLET)  # before the server looks for its static folder
     env = dict(os.environ, PRESSMAP_DB=str(Path(_db(db)).resolve()))
     click.echo(f"pressmap dashboard on http://{host}:{port} (database {env['PRESSMAP_DB']})")
-    raise SystemExit(subprocess.call(dashboard_command(_db(db), port, host), env=env))
+    raise SystemExit(subprocess.call(dashboard_command(port, host), env=env))
 
 
 if __name__ == "__main__":
