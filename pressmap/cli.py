@@ -139,11 +139,21 @@ def main() -> None:
     default=None,
     help="TOML file of extra aliases and exclusions.",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Analysing processes (default: every core); the output is the same with any number.",
+)
 @reader_options
 def analyze(paths: tuple[str, ...], fmt: str, kinds: str | None, overrides: str | None,
-            **opts) -> None:
+            jobs: int | None, **opts) -> None:
     """Read articles under PATHS and print the countries each refers to (no database)."""
-    from pressmap.analysis import analyze_article, to_record
+    import functools
+
+    from pressmap.analyze_many import AnalysisFailed, analyze_many
+    from pressmap.ingest import default_jobs
     from pressmap.model import ReadError
     from pressmap.readers import iter_articles
 
@@ -155,32 +165,22 @@ def analyze(paths: tuple[str, ...], fmt: str, kinds: str | None, overrides: str 
     first, failed, done = True, 0, 0
     if fmt == "json":
         out.write("[")
-    for item in iter_articles(list(paths), **_reader_kwargs(opts)):
-        if isinstance(item, ReadError):
+    items = iter_articles(list(paths), **_reader_kwargs(opts))
+    render = functools.partial(_render, fmt)
+    for item, got in analyze_many(items, render, detector, jobs or default_jobs()):
+        if isinstance(got, ReadError):
             failed += 1
-            _err(f"skipped {_shown(item.path)}: {_shown(item.reason)}")
+            _err(f"skipped {_shown(got.path)}: {_shown(got.reason)}")
             continue
-        try:
-            result = analyze_article(item, detector)
-        except Exception as exc:  # noqa: BLE001 - a detector bug must not end the batch
+        if isinstance(got, AnalysisFailed):
             failed += 1
-            _err(
-                f"failed {_shown(item.path or item.id)}: analysis failed: {type(exc).__name__}: "
-                + " ".join(str(exc).split())[:200]
-            )
+            _err(f"failed {_shown(item.path or item.id)}: {got}")
             continue
         done += 1
-        if fmt == "tsv":
-            pairs = " ".join(f"{c.iso3}:{c.count}" for c in result.countries)
-            cells = [item.id, item.path or "", item.title or "", pairs]
-            cells = [c.replace("\t", " ").replace("\n", " ") for c in cells]
-            out.write("\t".join(c if c.isprintable() else _shown(c) for c in cells) + "\n")
-            continue
-        rec = json.dumps(to_record(result), ensure_ascii=False)
         if fmt == "json":
-            out.write(("\n" if first else ",\n") + rec)
+            out.write(("\n" if first else ",\n") + got)
         else:
-            out.write(rec + "\n")
+            out.write(got)
         first = False
     if fmt == "json":
         out.write("\n]\n")
@@ -188,6 +188,20 @@ def analyze(paths: tuple[str, ...], fmt: str, kinds: str | None, overrides: str 
         _err(f"{done} analysed, {failed} failed")
     if failed and not done:
         raise SystemExit(1)
+
+
+def _render(fmt: str, result) -> str:
+    """One article's output: a TSV line, a JSONL line, or a JSON record (without separator)."""
+    from pressmap.analysis import to_record
+
+    if fmt == "tsv":
+        item = result.article
+        pairs = " ".join(f"{c.iso3}:{c.count}" for c in result.countries)
+        cells = [item.id, item.path or "", item.title or "", pairs]
+        cells = [c.replace("\t", " ").replace("\n", " ") for c in cells]
+        return "\t".join(c if c.isprintable() else _shown(c) for c in cells) + "\n"
+    rec = json.dumps(to_record(result), ensure_ascii=False)
+    return rec if fmt == "json" else rec + "\n"
 
 
 def _detector(kinds: str | None, overrides: str | None):

@@ -547,6 +547,7 @@ class Detector:
         self._extras: dict[str, tuple[re.Pattern[str], dict[str, list[Entry]]]] = {}
         self._upper_rx: tuple[re.Pattern[str], dict[str, list[Entry]]] | None = None
         self._upper_first: frozenset[str] | None = None
+        self._upper_fast: dict[str, Entry] = {}
         # ", Texas", ", Tex.", ", TX": only whether it matches at a comma is used.
         self._us_after = _compile_trie(
             [*self.g.us_states, *_AP_STATES, *self.g.us_states.values()], r",\s*(?:"
@@ -677,6 +678,19 @@ class Detector:
             if any(len(u) < 4 for u in upper):
                 self._upper_first = None
             self._upper_rx = (_compile_trie(upper), upper)
+            g = self.g
+            # All-caps forms that need no context check at the head of a dateline
+            # ("NEW YORK, March 3 -"): one unambiguous country-level reading.
+            self._upper_fast = {
+                u: rs[0]
+                for u, rs in upper.items()
+                if len(rs) == 1
+                and rs[0].iso3
+                and not ("u" in rs[0].flags or "t" in rs[0].flags)
+                and rs[0].surface not in g.weak
+                and rs[0].surface not in g.person_names
+                and (rs[0].kind in ("name", "capital") or _strong_place(rs[0], g))
+            }
         return self._upper_rx
 
     def _region_after(self, text: str, e: int) -> str | None:
@@ -773,8 +787,19 @@ class Detector:
                     continue
                 m = urx.match(head, s)
                 if m:
-                    hits.append(_Hit(s, m.end(), m.group(), utable[m.group()]))
-                    done = m.end()
+                    done = e = m.end()
+                    up = m.group()
+                    r = self._upper_fast.get(up)
+                    if (
+                        r is not None
+                        and (s == 0 or head[s - 1] == "\n")
+                        and _DATELINE.match(text, e)
+                        and not self._us_after.match(text, e)
+                    ):
+                        # What _filter and _resolve would conclude, without their checks.
+                        hits.append(_Hit(s, e, up, [r], True))
+                    else:
+                        hits.append(_Hit(s, e, up, utable[up]))
         if len(hits) > scanned:
             hits = _drop_overlaps(hits)
         if not hits:
