@@ -10,6 +10,9 @@ process: interpreter start, imports, gazetteer and pattern load, reading, detect
 CPU time (user + sys, from the child's rusage) is the figure that matters on a shared machine;
 wall time is printed beside it. The first run also fills the compiled-pattern cache; a run with
 an empty cache (``PRESSMAP_CACHE_DIR`` set to a fresh folder) is printed separately.
+The one-core figure runs ``--jobs 1``; a last row runs ``--jobs N`` (every core this process may
+use), not pinned, and counts articles per second of wall time: on a shared machine it is only as
+good as the cores left free.
 
 geotext is measured twice: in this process over the texts already in memory (its regex alone),
 and as a whole process that reads the same JSONL file. ``geotext==0.4.0`` is in
@@ -64,9 +67,12 @@ def one_cpu() -> int | None:
         return None
 
 
-def run_child(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
-    """(CPU seconds, wall seconds) of one child process, its output discarded."""
-    cpu = one_cpu()
+def run_child(
+    cmd: list[str], env: dict[str, str] | None = None, pinned: bool = True
+) -> tuple[float, float]:
+    """(CPU seconds, wall seconds) of one child process and its own children, output discarded;
+    ``pinned``: the child may run on one CPU only."""
+    cpu = one_cpu() if pinned else None
 
     def pin() -> None:
         if cpu is not None:
@@ -87,8 +93,10 @@ def run_child(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float,
     return cpu_s, wall
 
 
-def medians(cmd: list[str], runs: int, env: dict[str, str] | None = None) -> tuple[float, float]:
-    got = [run_child(cmd, env) for _ in range(runs)]
+def medians(
+    cmd: list[str], runs: int, env: dict[str, str] | None = None, pinned: bool = True
+) -> tuple[float, float]:
+    got = [run_child(cmd, env, pinned) for _ in range(runs)]
     return statistics.median(c for c, _ in got), statistics.median(w for _, w in got)
 
 
@@ -129,7 +137,8 @@ def main() -> int:
     except ImportError:
         print("geotext not installed (pip install geotext==0.4.0): its rows are skipped")
 
-    cmd = [sys.executable, "-m", "pressmap.cli", "analyze", "--format", args.format, str(args.data)]
+    base = [sys.executable, "-m", "pressmap.cli", "analyze", "--format", args.format]
+    cmd = [*base, "--jobs", "1", str(args.data)]
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     with tempfile.TemporaryDirectory() as cold:
@@ -138,16 +147,22 @@ def main() -> int:
         rows.append((f"pressmap analyze --format {args.format}, empty cache (1 run)", cpu, wall))
     run_child(cmd, env)  # fills the usual cache if it was empty
     cpu, wall = medians(cmd, args.runs, env)
-    rows.append((f"pressmap analyze --format {args.format}, whole process", cpu, wall))
+    rows.append((f"pressmap analyze --format {args.format} --jobs 1, whole process", cpu, wall))
+    one_core = cpu
+    jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    all_cpu, all_wall = medians([*base, "--jobs", str(jobs), str(args.data)], args.runs, env, False)
 
     for name, cpu, wall in rows:
         w = f"  (wall {wall:6.2f} s)" if wall is not None else ""
         print(f"  {name:58} {n / cpu:8.0f} articles/s  {cpu:6.2f} s CPU{w}")
+    print(f"  {f'pressmap analyze --format {args.format} --jobs {jobs}, not pinned':58}"
+          f" {n / all_wall:8.0f} articles/s by wall time ({all_wall:.2f} s wall,"
+          f" {all_cpu:.2f} s CPU in all processes)")
     geo = next((cpu for name, cpu, _ in rows if name.startswith("geotext 0.4.0, whole")), None)
     if geo is not None:
-        ours = rows[-1][1]
-        print(f"pressmap analyze / geotext (whole process): {geo / ours:.2f}"
-              f" (the issue asks for at least 0.5; at least 10,000 articles/s)")
+        print(f"pressmap analyze / geotext (whole process, one core each): {geo / one_core:.2f};"
+              f" with {jobs} cores, by wall time: {geo / all_wall:.2f}"
+              " (the issue asks for at least 0.5; at least 10,000 articles/s)")
     return 0
 
 

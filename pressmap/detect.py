@@ -319,7 +319,14 @@ _NEXT_LOWER = re.compile(r" ([a-z]+)")
 _DEMONYM_NEXT_BLOCK = (
     _LANGUAGE_NEXT | _THING_NEXT | _SPEECH_NEXT | _TOWN_USE_NEXT | frozenset(("and", "or"))
 )
-_DEMONYM_PREV_BLOCK = _LANGUAGE_PREV | frozenset(("in", "into", "from", "and", "or"))
+# Between a speech or study verb and a language: "spoke only French", "speaks fluent Arabic".
+_LANGUAGE_BETWEEN = frozenset(
+    "only fluent little some good perfect broken mostly mainly no basic conversational "
+    "excellent poor native".split()
+)
+_DEMONYM_PREV_BLOCK = (
+    _LANGUAGE_PREV | _LANGUAGE_BETWEEN | frozenset(("in", "into", "from", "and", "or"))
+)
 
 
 def _plain_context(text: str, s: int, e: int, kind: str, town: bool = False) -> bool:
@@ -859,13 +866,14 @@ class Detector:
                 if not _DATELINE.match(text, e) and not _caps_line(text, s, e):
                     h.readings = []
                     continue
-                if (
-                    (s == 0 or text[s - 1] == "\n")
-                    and _DATELINE.match(text, e)
-                    and any(r.kind == "name" for r in h.readings)
-                    and any("u" in r.flags or "t" in r.flags for r in h.readings)
+                if (s == 0 or text[s - 1] == "\n" or _sentence_initial(text, s)) and _DATELINE.match(
+                    text, e
                 ):
-                    h.notes.add("town-use")  # "LEBANON (AP) -": datelines name towns
+                    h.notes.add("dateline")  # "HOUSTON, March 5 -": a place, not a person
+                    if any(r.kind == "name" for r in h.readings) and any(
+                        "u" in r.flags or "t" in r.flags for r in h.readings
+                    ):
+                        h.notes.add("town-use")  # "LEBANON (AP) -": datelines name towns
             prev_word, prev_gap = _prev_word(text, s)
             next_word, next_gap = _next_word(text, e)
             next_low = next_word.lower()
@@ -883,7 +891,15 @@ class Detector:
                     continue  # "Future Farmers of America", "Boy Scouts of America"
                 if r.kind in ("name", "demonym") and next_low in _DISEASE_NEXT:
                     continue  # "Hong Kong flu", "Japanese encephalitis": a disease
-                if r.kind != "abbreviation" and next_word[:1].isupper() and "o" not in r.flags:
+                if (
+                    r.kind != "abbreviation"
+                    # "Greek and Italian Grill": a demonym joined to the next one by "and".
+                    and (
+                        next_word[:1].isupper()
+                        or (r.kind == "demonym" and next_word in ("and", "&"))
+                    )
+                    and "o" not in r.flags
+                ):
                     org = _org_after(text, e, r.kind in ("name", "demonym"))
                     if org == "org":
                         continue  # "American Diabetes Association", "Burlington Industries"
@@ -892,7 +908,10 @@ class Detector:
                         keep.append(r)
                         continue
                 if r.kind == "demonym":
-                    if _is_language(prev_word, next_word, next_gap, after):
+                    if _is_language(prev_word, next_word, next_gap, after) or (
+                        prev_gap == " " and _language_two_back(text, s - 1 - len(prev_word),
+                                                               prev_word)
+                    ):
                         last_language = e
                         continue
                     if prev_word in ("and", "or") and 0 <= s - last_language < 8:
@@ -1029,7 +1048,7 @@ class Detector:
             if len(isos) == 1:
                 (iso,) = isos
                 for r in readings:
-                    if r.kind in _ANCHOR_KINDS or _strong_place(r, g):
+                    if r.kind in _ANCHOR_KINDS or _strong_place(r, g, "dateline" in h.notes):
                         evidence[iso] = evidence.get(iso, 0) + 1
                         key = (low, iso)
                         contrib[key] = contrib.get(key, 0) + 1
@@ -1148,7 +1167,7 @@ class Detector:
                 elif "c" in r.flags:  # "X County": US unless the article is about elsewhere
                     if other <= 0 and any(n > 0 for i, n in evidence.items() if i != "USA"):
                         continue
-                elif r.kind == "place" and not _strong_place(r, g):
+                elif r.kind == "place" and not _strong_place(r, g, "dateline" in h.notes):
                     if other <= 0 or "u" in r.flags or "person" in h.notes:
                         continue
                     if (
@@ -1224,14 +1243,17 @@ def _us_style(text: str) -> int:
     return min(n, 2)
 
 
-def _strong_place(r: Entry, g: Gazetteer) -> bool:
-    """A place that counts without support: curated regions, US states, big non-weak cities."""
+def _strong_place(r: Entry, g: Gazetteer, dateline: bool = False) -> bool:
+    """A place that counts without support: curated regions, US states, big non-weak cities.
+
+    ``dateline``: the hit opens a dateline ("HOUSTON, March 5 -"), so a big city that is also
+    a family name (Houston) is the city."""
     f = r.flags
     if r.kind != "place" or "u" in f or "t" in f or "c" in f or r.surface in g.weak:
         return False
     if "s" in f or "r" in f:
         return True
-    if r.surface in g.person_names and r.population > 0:
+    if r.surface in g.person_names and r.population > 0 and not dateline:
         return False
     if r.population == 0:
         return True
@@ -1292,6 +1314,29 @@ def _sentence_initial(text: str, s: int) -> bool:
     return i == 0 or text[i - 1] in ".!?\n:"
 
 
+# School subjects listed with a language: "math, science and English".
+_SUBJECTS = frozenset(
+    "math maths mathematics science sciences history geography art arts music reading writing "
+    "algebra geometry biology chemistry physics literature spelling".split()
+)
+
+
+def _language_two_back(text: str, end: int, prev_word: str) -> bool:
+    """True when the two words before a demonym show a language: "spoke only French",
+    "science and English". ``end`` is where ``prev_word`` starts.
+
+    >>> t = "She spoke only French."
+    >>> _language_two_back(t, t.index("only"), "only")
+    True
+    """
+    pw = prev_word.lower()
+    if pw in _LANGUAGE_BETWEEN:
+        return _prev_word(text, end)[0].lower() in _LANGUAGE_PREV
+    if pw in ("and", "or"):
+        return _prev_word(text, end)[0].lower().rstrip(",") in _SUBJECTS
+    return False
+
+
 def _is_language(prev_word: str, next_word: str, next_gap: str, after: str) -> bool:
     if next_word.lower() in _LANGUAGE_NEXT:
         return True
@@ -1316,6 +1361,8 @@ def _org_after(text: str, e: int, any_org: bool = True) -> str | None:
         return None  # all-caps words ("... COCOA REVIEW") are none of the nouns below
     for w in _SPACE_DASH.split(run)[1:]:
         w = w.rstrip(".,'’")
+        if w.endswith(("’s", "'s")):
+            w = w[:-2]  # "Italian Grill’s booth"
         if w in _STATE_BODY:
             return "state"
         if w in (_ORG_SUFFIX if any_org else _COMPANY_SUFFIX):

@@ -12,7 +12,6 @@ Run:  python -m pressmap.evaluate_geoparse ../shared/eval/geoparse/geovirus.json
 from __future__ import annotations
 
 import json
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -111,13 +110,21 @@ def format_table(name: str, res: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    if not args:
-        print("usage: python -m pressmap.evaluate_geoparse CORPUS.jsonl [...]", file=sys.stderr)
-        return 2
+    import argparse
+
+    ap = argparse.ArgumentParser(
+        prog="python -m pressmap.evaluate_geoparse",
+        description="Document-level P/R/F1 of the country detector on JSONL gold corpora.",
+    )
+    ap.add_argument("corpora", nargs="+", metavar="CORPUS.jsonl")
+    ap.add_argument("--worst", type=int, default=25, help="errors listed per corpus")
+    args = ap.parse_args(argv)
+    missing = [c for c in args.corpora if not Path(c).is_file()]
+    if missing:
+        ap.error(f"no such corpus file: {', '.join(missing)}")
     det = default_detector()
-    for a in args:
-        print(format_table(Path(a).name, evaluate(a, det)))
+    for a in args.corpora:
+        print(format_table(Path(a).name, evaluate(a, det, worst=args.worst)))
     return 0
 
 

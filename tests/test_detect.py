@@ -624,3 +624,29 @@ def test_sentence_end_pattern_matches_the_plain_form() -> None:
         q = rng.randint(p, len(t))
         got = [(m.span(), m.group()) for m in _END.finditer(t, p, q)]
         assert got == [(m.span(), m.group()) for m in slow.finditer(t, p, q)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # A language two words after a speech verb, or a school subject listed with others.
+        ("She spoke only French and Farsi when she moved here.", set()),
+        ("She speaks only Spanish at home.", set()),
+        ("Concepts in math, science and English may be forgotten.", set()),
+        ("French officials said the talks would go on.", {"FRA"}),
+        # A demonym joined by "and" to a restaurant's name, possessive included.
+        ("Walk over to the Greek and Italian Grill’s booth for gyros.", set()),
+        ("Greek and Turkish leaders met in the capital.", {"GRC", "TUR"}),
+        # A company's name with a possessive is still a company.
+        ("He said Texas Air Corp's unit rose.", set()),
+        # A dateline names a place, even a city that is also a family name.
+        ("HOUSTON, March 5 - Oil prices rose on Thursday.", {"USA"}),
+        ("GENEVA, April 2 - Talks resumed.", {"CHE"}),
+        ("Whitney Houston sang the anthem.", set()),
+        # An AP dateline after a headline names a US town.
+        ("Prosecution rests in Ohio bathtub trial . LEBANON (AP) — A pathologist testified.",
+         {"USA"}),
+    ],
+)
+def test_context_causes(det: Detector, text: str, expected: set[str]) -> None:
+    assert isos(det, text) == expected
