@@ -152,9 +152,8 @@ def analyze(paths: tuple[str, ...], fmt: str, kinds: str | None, overrides: str 
     """Read articles under PATHS and print the countries each refers to (no database)."""
     import functools
 
-    from pressmap.analyze_many import AnalysisFailed, analyze_many
+    from pressmap.analyze_many import analyze_many
     from pressmap.ingest import default_jobs
-    from pressmap.model import ReadError
     from pressmap.readers import iter_articles
 
     detector = _detector(kinds, overrides)
@@ -162,12 +161,31 @@ def analyze(paths: tuple[str, ...], fmt: str, kinds: str | None, overrides: str 
 
     gc.freeze()  # the gazetteer lives as long as this process: keep it out of every collection
     out = sys.stdout
+    items = iter_articles(list(paths), **_reader_kwargs(opts))
+    render = functools.partial(_render, fmt)
+    results = analyze_many(items, render, detector, jobs or default_jobs())
+    try:
+        _print_results(results, fmt, out)
+    except OSError as exc:  # a full disk, a closed pipe: one line, never a traceback
+        results.close()
+        try:  # the exit's own flush of stdout must not fail again
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        if not isinstance(exc, BrokenPipeError):
+            _err(f"error: cannot write the output: {_shown(exc.strerror or str(exc))}")
+        raise SystemExit(1) from None
+
+
+def _print_results(results, fmt: str, out) -> None:
+    """Write ``analyze_many`` results to ``out``; read and analysis failures go to stderr."""
+    from pressmap.analyze_many import AnalysisFailed
+    from pressmap.model import ReadError
+
     first, failed, done = True, 0, 0
     if fmt == "json":
         out.write("[")
-    items = iter_articles(list(paths), **_reader_kwargs(opts))
-    render = functools.partial(_render, fmt)
-    for item, got in analyze_many(items, render, detector, jobs or default_jobs()):
+    for item, got in results:
         if isinstance(got, ReadError):
             failed += 1
             _err(f"skipped {_shown(got.path)}: {_shown(got.reason)}")
@@ -184,6 +202,7 @@ def analyze(paths: tuple[str, ...], fmt: str, kinds: str | None, overrides: str 
         first = False
     if fmt == "json":
         out.write("\n]\n")
+    out.flush()
     if failed:
         _err(f"{done} analysed, {failed} failed")
     if failed and not done:
@@ -245,8 +264,12 @@ def _detector(kinds: str | None, overrides: str | None):
     "parquet_dir",
     type=click.Path(file_okay=False),
     default=None,
-    help="With --scheduler: keep the Parquet output (articles/, mentions/) in this folder.",
+    help="With --scheduler: write the Parquet (articles/, mentions/) to this new or empty folder,"
+         " on storage the workers share, and keep it.",
 )
+@click.option("--ship-text", is_flag=True,
+              help="With --scheduler: read the input here and send its text to the workers"
+                   " (when they do not share the input and --parquet folder).")
 @click.option("--reanalyze", is_flag=True,
               help="Analyse unchanged articles again too (after an upgrade or an overrides change);"
                    " only those whose mentions change are rewritten.")
@@ -261,6 +284,7 @@ def ingest(
     jobs: int | None,
     scheduler: str | None,
     parquet_dir: str | None,
+    ship_text: bool,
     reanalyze: bool,
     overrides: str | None,
     **opts,
@@ -285,16 +309,15 @@ def ingest(
                 if reanalyze or overrides:
                     raise click.UsageError("--reanalyze and --overrides are not supported with"
                                            " --scheduler yet")
-                from pressmap.distributed import ingest_distributed
+                from pressmap.distributed import ClusterError, ingest_distributed
 
-                summary = ingest_distributed(
-                    list(paths),
-                    store,
-                    scheduler=scheduler,
-                    parquet_dir=parquet_dir,
-                    on_item=progress,
-                    **reading,
-                )
+                try:
+                    summary = ingest_distributed(list(paths), store, scheduler=scheduler,
+                                                 parquet_dir=parquet_dir, ship_text=ship_text,
+                                                 on_item=progress, **reading)
+                except ClusterError as exc:
+                    _err(f"error: {_shown(str(exc))}")
+                    raise SystemExit(1) from None
             else:
                 detector = _detector(None, overrides) if overrides else None
                 summary = run_ingest(list(paths), store, on_item=progress, jobs=jobs,

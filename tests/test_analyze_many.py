@@ -88,3 +88,24 @@ def test_input_is_read_as_results_are_wanted() -> None:
     next(stream)
     assert pulled <= am.CHUNK * (2 * am.IN_FLIGHT + 3)
     stream.close()
+
+
+def test_a_full_disk_is_one_line_not_a_traceback(tmp_path) -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import pytest
+
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    corpus = _corpus(tmp_path)
+    for jobs in ("1", "2"):
+        with open("/dev/full", "w") as full:
+            proc = subprocess.run(
+                [sys.executable, "-m", "pressmap.cli", "analyze", "--jobs", jobs, str(corpus)],
+                stdout=full, stderr=subprocess.PIPE, text=True, timeout=120,
+            )
+        assert proc.returncode == 1
+        assert "Traceback" not in proc.stderr
+        assert "error: cannot write the output: No space left on device" in proc.stderr
