@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 
-from pressmap.analysis import analyze_article
+from pressmap import analysis
 from pressmap.model import AnalyzedArticle, Article, ReadError
 
 CHUNK = 64  # articles per task: large enough that sending it costs little beside analysing it
@@ -39,7 +39,7 @@ def _one(item: Article | ReadError, detector, render) -> Outcome:
     if isinstance(item, ReadError):
         return item
     try:
-        return render(analyze_article(item, detector))
+        return render(analysis.analyze_article(item, detector))
     except Exception as exc:  # noqa: BLE001 - a detector bug must not end the batch
         return AnalysisFailed(
             f"analysis failed: {type(exc).__name__}: " + " ".join(str(exc).split())[:200]
