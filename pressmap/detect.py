@@ -184,6 +184,9 @@ class _Hit:
         self.may_stop = False  # readings may include "stop" ones (others were checked already)
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 @dataclass
 class _Compiled:
     rx: re.Pattern[str]
@@ -192,6 +195,18 @@ class _Compiled:
     fast: dict[str, Entry]  # surface -> its reading wherever the context is plain
     stop: frozenset[str]  # phrases that name no country: matched only to swallow their words
     overrides_rx: re.Pattern[str] | None = None  # user phrases that start in lower case
+    ascii_rx: re.Pattern[str] | None = None  # ``rx`` over the surfaces with an ASCII initial
+    initials: frozenset[str] = frozenset()  # the other surfaces' initials
+
+    def scanner(self, text: str) -> re.Pattern[str]:
+        """``rx``, or the faster ``ascii_rx`` where it finds the same matches in ``text``."""
+        if self.ascii_rx is None:
+            return self.rx
+        if not text.isascii():
+            initials = self.initials
+            if any(ch in initials for ch in set(_NON_ASCII.findall(text))):
+                return self.rx
+        return self.ascii_rx
 
 
 _LATIN_LANGS = ("fr", "de", "es", "pt", "it")
@@ -619,6 +634,11 @@ class Detector:
             if w[:1].isupper() and (rs[0].kind != "stop" or len(rs) > 1 or _hides_a_name(w, table))
         ]
         rx = _compile_trie(main)
+        # The same trie over the surfaces that start with an ASCII letter: where a text holds
+        # none of the other initials it finds exactly the same matches, and the engine skips
+        # ahead to [A-Z] far faster than to a set of 60 initials from several scripts.
+        ascii_rx = _compile_trie(w for w in main if w[0].isascii())
+        initials = frozenset(w[0] for w in main if not w[0].isascii())
         g = self.g
         fast: dict[str, Entry] = {}
         for w, rs in table.items():
@@ -646,7 +666,8 @@ class Detector:
             if any(r.kind == "stop" for r in rs) and not any("o" in r.flags and r.iso3 for r in rs)
         )
         self._main = _Compiled(
-            rx, table, {k: frozenset(v) for k, v in lang_only.items()}, fast, stop, ov_rx
+            rx, table, {k: frozenset(v) for k, v in lang_only.items()}, fast, stop, ov_rx,
+            ascii_rx, initials,
         )
         return self._main
 
@@ -728,7 +749,7 @@ class Detector:
         fast = c.fast
         stop = c.stop
         hits: list[_Hit] = []
-        for m in c.rx.finditer(text):
+        for m in c.scanner(text).finditer(text):
             s, e = m.span()
             if s and (text[s - 1].isalnum() or text[s - 1] == "_"):
                 continue

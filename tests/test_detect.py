@@ -650,3 +650,19 @@ def test_sentence_end_pattern_matches_the_plain_form() -> None:
 )
 def test_context_causes(det: Detector, text: str, expected: set[str]) -> None:
     assert isos(det, text) == expected
+
+
+_WORDS = ["France", "Égypte", "Österreich", "Île", "Maurice", "’", "“", "é", "the", " ", ", ",
+          "Paris", "Éire", "İstanbul", "Kenya", "Alger", "Ö", "É", "\n"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), max_size=30))
+@example(["Égypte", " ", "France"])
+@example(["’", "France", " ", "Österreich"])
+def test_ascii_scanner_finds_what_the_full_pattern_finds(det: Detector, words: list[str]) -> None:
+    text = "".join(words)
+    c = det._table()
+    assert [m.span() for m in c.scanner(text).finditer(text)] == [
+        m.span() for m in c.rx.finditer(text)
+    ]
