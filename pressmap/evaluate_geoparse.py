@@ -31,13 +31,14 @@ def evaluate(path: str | Path, detector: Detector | None = None, worst: int = 25
     """Score ``detector`` on the corpus at ``path``.
 
     Returns ``{"articles", "countries": {p, r, f1, tp, fp, fn}, "explicit": {...}, "errors",
-    "seconds"}``; ``errors`` lists the most frequent false positives (with the surfaces that
+    "explicit_fp_kinds", "seconds"}``; ``errors`` lists the most frequent false positives (with the surfaces that
     caused them) and false negatives, each ``{"type", "iso3", "count", "surfaces", "ids"}``.
     """
     det = detector or default_detector()
     counts = {"countries": [0, 0, 0], "explicit": [0, 0, 0]}
     fp_by: Counter[str] = Counter()
     fn_by: Counter[str] = Counter()
+    fp_kinds: Counter[str] = Counter()  # explicit false positives by the kinds that found them
     surfaces: dict[tuple[str, str], Counter[str]] = {}
     ids: dict[tuple[str, str], list[str]] = {}
     n = 0
@@ -57,6 +58,9 @@ def evaluate(path: str | Path, detector: Detector | None = None, worst: int = 25
                 c[0] += len(got & gold)
                 c[1] += len(got - gold)
                 c[2] += len(gold - got)
+            for iso in found_explicit - set(row.get("explicit", [])):
+                fp_kinds["+".join(sorted({m.kind for m in mentions
+                                          if m.iso3 == iso and m.kind in EXPLICIT_KINDS}))] += 1
             gold_all = set(row.get("countries", []))
             for iso in found - gold_all:
                 fp_by[iso] += 1
@@ -74,6 +78,7 @@ def evaluate(path: str | Path, detector: Detector | None = None, worst: int = 25
     for key, (tp, fp, fn) in counts.items():
         p, r, f1 = _prf(tp, fp, fn)
         result[key] = {"p": p, "r": r, "f1": f1, "tp": tp, "fp": fp, "fn": fn}
+    result["explicit_fp_kinds"] = dict(fp_kinds.most_common())
     errors = [("FP", iso, c) for iso, c in fp_by.items()] + [
         ("FN", iso, c) for iso, c in fn_by.items()
     ]
@@ -100,6 +105,10 @@ def format_table(name: str, res: dict) -> str:
         lines.append(
             f"  {key:10} {s['p']:7.4f} {s['r']:7.4f} {s['f1']:7.4f} {s['tp']:5} {s['fp']:5} {s['fn']:5}"
         )
+    kinds = res.get("explicit_fp_kinds") or {}
+    if kinds:
+        lines.append("  explicit false positives by the kinds that found them: "
+                     + ", ".join(f"{k} {v}" for k, v in kinds.items()))
     lines.append("  worst errors:")
     for e in res["errors"]:
         surf = ", ".join(f"{k}×{v}" for k, v in e["surfaces"].items())
