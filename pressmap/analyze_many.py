@@ -16,6 +16,8 @@ from __future__ import annotations
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 
 from pressmap import analysis
@@ -23,6 +25,10 @@ from pressmap.model import AnalyzedArticle, Article, ReadError
 
 CHUNK = 64  # articles per task: large enough that sending it costs little beside analysing it
 IN_FLIGHT = 3  # tasks queued per worker
+
+
+class WorkerDied(RuntimeError):
+    """A worker process ended without answering (killed by a signal or the OOM killer)."""
 
 
 class AnalysisFailed(str):
@@ -89,18 +95,27 @@ def analyze_many(
         return
     global _WORK
     _WORK = (detector, render)
-    window: deque[tuple[list, object]] = deque()
-    with ctx.Pool(jobs) as pool:
+    window: deque[tuple[list, Future]] = deque()
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=ctx) as pool:
 
-        def drain(limit: int) -> Iterator[tuple[Article | ReadError, Outcome]]:
-            while len(window) > limit:
-                done, res = window.popleft()
-                yield from zip(done, res.get(), strict=True)  # type: ignore[attr-defined]
+            def drain(limit: int) -> Iterator[tuple[Article | ReadError, Outcome]]:
+                while len(window) > limit:
+                    done, fut = window.popleft()
+                    yield from zip(done, fut.result(), strict=True)
 
-        window.append((first, pool.apply_async(_run_chunk, (first,))))
-        window.append((second, pool.apply_async(_run_chunk, (second,))))
-        for c in chunks:
-            window.append((c, pool.apply_async(_run_chunk, (c,))))
-            yield from drain(jobs * IN_FLIGHT)
-        yield from drain(0)
-    _WORK = None
+            window.append((first, pool.submit(_run_chunk, first)))
+            window.append((second, pool.submit(_run_chunk, second)))
+            for c in chunks:
+                window.append((c, pool.submit(_run_chunk, c)))
+                yield from drain(jobs * IN_FLIGHT)
+            yield from drain(0)
+    except BrokenProcessPool:
+        raise WorkerDied(
+            "an analysing process died (killed, or out of memory); run with --jobs 1 to see"
+            " which article"
+        ) from None
+    finally:
+        for _, fut in window:
+            fut.cancel()
+        _WORK = None

@@ -152,7 +152,7 @@ def analyze(paths: tuple[str, ...], fmt: str, kinds: str | None, overrides: str 
     """Read articles under PATHS and print the countries each refers to (no database)."""
     import functools
 
-    from pressmap.analyze_many import analyze_many
+    from pressmap.analyze_many import WorkerDied, analyze_many
     from pressmap.ingest import default_jobs
     from pressmap.readers import iter_articles
 
@@ -166,6 +166,10 @@ def analyze(paths: tuple[str, ...], fmt: str, kinds: str | None, overrides: str 
     results = analyze_many(items, render, detector, jobs or default_jobs())
     try:
         _print_results(results, fmt, out)
+    except WorkerDied as exc:
+        out.flush()
+        _err(f"error: {exc}")
+        raise SystemExit(1) from None
     except OSError as exc:  # a full disk, a closed pipe: one line, never a traceback
         results.close()
         try:  # the exit's own flush of stdout must not fail again

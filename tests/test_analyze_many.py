@@ -109,3 +109,34 @@ def test_a_full_disk_is_one_line_not_a_traceback(tmp_path) -> None:
         assert proc.returncode == 1
         assert "Traceback" not in proc.stderr
         assert "error: cannot write the output: No space left on device" in proc.stderr
+
+
+KILLER = """
+import os, signal, sys
+from pressmap.analyze_many import analyze_many
+from pressmap.model import Article
+
+class Killer:
+    def detect(self, text, language=None):
+        if text == "die":
+            os.kill(os.getpid(), signal.SIGKILL)
+        return []
+
+items = [Article(id=str(i), text="die" if i == 150 else "calm") for i in range(400)]
+try:
+    for _ in analyze_many(items, render=lambda r: "ok", detector=Killer(), jobs=2):
+        pass
+except Exception as exc:
+    print(type(exc).__name__, exc)
+    sys.exit(3)
+"""
+
+
+def test_a_killed_worker_ends_the_run_with_a_reason_not_a_hang() -> None:
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", KILLER], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 3, proc.stderr
+    assert proc.stdout.startswith("WorkerDied an analysing process died")
