@@ -20,7 +20,7 @@ import multiprocessing
 import os
 import pickle
 import sqlite3
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -113,10 +113,13 @@ def _chunks(
     on_item,
     size: int | None = None,
     skip_unchanged: bool = True,
+    inflight: Counter[str] | None = None,
 ) -> Iterator[list[tuple[Article, str]]]:
     """Chunks of articles that need analysis; read errors and unchanged articles are counted
     on the way (their callbacks run here, before the chunk holding later articles).
-    ``skip_unchanged=False`` sends unchanged articles to analysis too (re-analysis)."""
+    ``skip_unchanged=False`` sends unchanged articles to analysis too (re-analysis).
+    ``inflight`` counts the ids sent on and not yet written: an article whose id is still in
+    flight is never skipped, so that when an id repeats in the input its last copy is stored."""
     size = size or CHUNK
     chunk: list[tuple[Article, str]] = []
     for item in items:
@@ -127,11 +130,18 @@ def _chunks(
             continue
         summary.read += 1
         h = content_hash(item)
-        if skip_unchanged and store is not None and store.stored_hash(item.id) == h:
+        if (
+            skip_unchanged
+            and store is not None
+            and not (inflight and inflight.get(item.id))
+            and store.stored_hash(item.id) == h
+        ):
             summary.unchanged += 1
             if on_item:
                 on_item(item, "unchanged")
             continue
+        if inflight is not None:
+            inflight[item.id] += 1
         chunk.append((item, h))
         if len(chunk) >= size:
             yield chunk
@@ -212,6 +222,8 @@ def ingest(
             setattr(summary, outcome, getattr(summary, outcome) + 1)
             if on_item:
                 on_item(a, outcome)
+        for a, _, _ in pending:
+            landed(a.id)
         pending.clear()
         written[0] += len(outcomes)
         if written[0] >= TEXT_INDEX_EVERY:  # text index in bulk: much cheaper than per article
@@ -219,10 +231,17 @@ def ingest(
             written[0] = 0
 
     written = [0]
+    inflight: Counter[str] = Counter()
+
+    def landed(article_id: str) -> None:
+        inflight[article_id] -= 1
+        if inflight[article_id] <= 0:
+            del inflight[article_id]
 
     def take(chunk: list[tuple[Article, str]], results: list[list[tuple] | str]) -> None:
         for (a, h), r in zip(chunk, results, strict=True):
             if isinstance(r, str):
+                landed(a.id)
                 err = ReadError(a.path or a.id, r)
                 summary.failed.append(err)
                 if on_item:
@@ -233,7 +252,7 @@ def ingest(
             flush()
 
     chunks = _chunks(iter_articles(list(sources), **reader_options), store, summary, on_item,
-                     skip_unchanged=not reanalyze)
+                     skip_unchanged=not reanalyze, inflight=inflight)
     first = next(chunks, None)
     second = next(chunks, None) if first is not None else None
     det_bytes = None

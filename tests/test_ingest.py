@@ -174,3 +174,27 @@ def test_an_unstorable_article_fails_alone(tmp_path, monkeypatch, jobs) -> None:
         assert "cannot be stored" in r.failed[0].reason
         assert s.check() == []
         assert s.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 29
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_repeated_id_stores_its_last_copy(tmp_path, jobs) -> None:
+    """The stored copy of an id that repeats in the input is always the last one, even when the
+    last copy equals what is stored and an earlier copy is still being analysed."""
+    src = tmp_path / "in.jsonl"
+
+    def write(texts: list[tuple[str, str]]) -> None:
+        src.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in texts),
+                       encoding="utf-8")
+
+    fillers = [(f"f{i}", f"Talks number {i} were held in Lima.") for i in range(150)]
+    with Store(tmp_path / "p.db") as s:
+        write([("x", "Officials in Kenya met.")])
+        ingest([src], s, jobs=jobs)
+        write([("x", "Officials in Chad met."), *fillers, ("x", "Officials in Kenya met.")])
+        ingest([src], s, jobs=jobs)
+        text = s.conn.execute("SELECT text FROM articles WHERE id = 'x'").fetchone()[0]
+        assert text == "Officials in Kenya met."
+        isos = {r[0] for r in s.conn.execute(
+            "SELECT iso3 FROM article_country JOIN articles ON rid = article WHERE id = 'x'")}
+        assert isos == {"KEN"}
+        assert s.check() == []
