@@ -117,7 +117,7 @@ def db_check(db: Path) -> dict:
         ids = [r[0] for r in s.conn.execute("SELECT id FROM articles")]
         bad_sums = s.conn.execute(
             "SELECT COUNT(*) FROM articles a WHERE (SELECT COUNT(*) FROM mentions m WHERE"
-            " m.article = a.rid) != (SELECT COALESCE(SUM(n), 0) FROM article_countries c"
+            " m.article = a.rid) != (SELECT COALESCE(SUM(n), 0) FROM article_country c"
             " WHERE c.article = a.rid)").fetchone()[0]
     return {"articles": len(ids), "duplicates": len(ids) - len(set(ids)), "ids": set(ids),
             "problems": problems, "mention_sums_differ": bad_sums}

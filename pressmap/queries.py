@@ -14,7 +14,7 @@ article and country, see :mod:`pressmap.store`) or read from ``country_totals``.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pressmap.model import KINDS
 from pressmap.store import KIND_COLUMNS
@@ -53,27 +53,115 @@ class ArticleSnippets:
     snippets: list[Snippet] = field(default_factory=list)
 
 
-def _search_filter(f: Filters, rid: str) -> tuple[str, list]:
-    """Text search: the FTS5 trigram index narrows the candidates to the articles holding every
-    trigram of the string (3+ characters), then the exact test (a substring of title or text,
-    ASCII letters folded to lower case) decides, so results are those of the plain scan."""
-    s = f.search.lower()
-    # LIKE folds ASCII case only, as lower() does, and is about twice as fast as
-    # instr(lower(...)) (no lower-cased copy of each text); % _ and \ are escaped.
+# The exact test: a title or text holding the string, ASCII letters folded to lower case (LIKE
+# folds ASCII case only, as lower() does, and is about twice as fast as instr(lower(...)): no
+# lower-cased copy of each text). Its arguments: _like(s).
+_EXACT = "(title LIKE ? ESCAPE '\\' OR text LIKE ? ESCAPE '\\')"
+
+
+def _like(s: str) -> list[str]:
+    """:data:`_EXACT`'s arguments for the lower-cased string ``s`` (% _ and \\ escaped)."""
     like = "%" + s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    exact = "(title LIKE ? ESCAPE '\\' OR text LIKE ? ESCAPE '\\')"
-    grams = list(dict.fromkeys(s[i : i + 3] for i in range(len(s) - 2)))
-    if not grams:
-        return f"{rid} IN (SELECT rid FROM articles WHERE {exact})", [like, like]
-    if len(grams) > 12:  # a few spread over the string narrow as well as all of them
-        grams = [grams[round(i * (len(grams) - 1) / 11)] for i in range(12)]
-    match = " AND ".join('"' + g.replace('"', '""') + '"' for g in grams)
-    # articles not yet in the index (fts_pending, see pressmap.store) are candidates too
+    return [like, like]
+
+
+def _phrase(s: str) -> str:
+    """``s`` as one FTS5 string (every character literal): its trigrams in a row."""
+    return '"' + s.replace('"', '""') + '"'
+
+
+def _indexed(s: str) -> bool:
+    """Whether the trigram index can look ``s`` up (a NUL ends an FTS5 string)."""
+    return len(s) >= 3 and "\x00" not in s
+
+
+def _search_rids(f: Filters) -> tuple[str, list]:
+    """SELECT of the articles passing the :data:`_EXACT` test for ``f.search``, each once.
+
+    A string of 3+ characters is first a phrase query on the trigram index (every letter folded).
+    For an ASCII string that is the exact test, except in the articles not indexed yet
+    (``fts_pending``) or holding a character the index folds to an ASCII letter
+    (``fts_recheck``): those are tested with ``LIKE``, as every candidate is for any other string
+    (the index folds case beyond ASCII; ``LIKE`` does not)."""
+    s = f.search.lower()
+    if not _indexed(s):
+        return f"SELECT rid FROM articles WHERE {_EXACT}", _like(s)
+    fts = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
+    if s.isascii():
+        return (
+            f"{fts} AND rowid NOT IN (SELECT rid FROM fts_recheck)"
+            " UNION ALL SELECT rid FROM articles WHERE (rid IN (SELECT rid FROM fts_pending)"
+            f" OR rid IN (SELECT rid FROM fts_recheck)) AND {_EXACT}",
+            [_phrase(s), *_like(s)],
+        )
     return (
-        f"{rid} IN (SELECT rid FROM articles WHERE (rid IN (SELECT rowid FROM articles_fts"
-        f" WHERE articles_fts MATCH ?) OR rid IN (SELECT rid FROM fts_pending)) AND {exact})",
-        [match, like, like],
+        f"SELECT rid FROM articles WHERE (rid IN ({fts})"
+        f" OR rid IN (SELECT rid FROM fts_pending)) AND {_EXACT}",
+        [_phrase(s), *_like(s)],
     )
+
+
+def _missing_rids(s: str) -> tuple[str, list]:
+    """SELECT of the articles failing the test for the ASCII string ``s`` (3+ characters), in id
+    order: the indexed articles (ids from the index's own ``articles_fts_docsize``) less the
+    phrase's matches, both read in id order and merged (no lookup per match), and the articles
+    tested directly (see :func:`_search_rids`) that fail."""
+    return (
+        "SELECT id FROM articles_fts_docsize WHERE id NOT IN (SELECT rid FROM fts_recheck)"
+        " EXCEPT SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
+        " UNION ALL SELECT rid FROM articles WHERE (rid IN (SELECT rid FROM fts_pending)"
+        f" OR rid IN (SELECT rid FROM fts_recheck)) AND {_EXACT} IS NOT 1 ORDER BY 1",
+        [_phrase(s), *_like(s)],
+    )
+
+
+def _first_matches(conn: sqlite3.Connection, s: str, k: int) -> tuple[int, int | None]:
+    """How many articles the index matches for the indexed string ``s``, counting up to ``k``,
+    and the last id among them (ids ascending; a cheap look: the index reads no further)."""
+    return conn.execute(
+        "SELECT COUNT(*), MAX(rowid) FROM (SELECT rowid FROM articles_fts"
+        " WHERE articles_fts MATCH ? LIMIT ?)",
+        [_phrase(s), k],
+    ).fetchone()
+
+
+def _common(conn: sqlite3.Connection, s: str) -> bool:
+    """Whether the indexed string ``s`` is in most articles, judged from how close together its
+    first 1,000 matches are."""
+    n, last = _first_matches(conn, s, 1000)
+    return n == 1000 and n >= 0.5 * last
+
+
+def _few(conn: sqlite3.Connection, f: Filters) -> bool:
+    """Whether ``f.search`` is in fewer than 10,000 articles (as the index tells): then its
+    articles are looked up one by one rather than each row of a country tested."""
+    s = (f.search or "").lower()
+    return _indexed(s) and _first_matches(conn, s, 10000)[0] < 10000
+
+
+def _counts_by_complement(conn: sqlite3.Connection, f: Filters) -> list[dict] | None:
+    """:func:`country_counts` for an ASCII string in most articles: the counts without the
+    search, less those of the articles without the string (a few times fewer rows to read than
+    those with it); None for any other search."""
+    s = f.search.lower()
+    if not (_indexed(s) and s.isascii() and _common(conn, s)):
+        return None
+    rest = replace(f, search=None)
+    per = _rows_where(rest, prefix="p.")
+    if per is None:
+        return []
+    where, args, n = per
+    missing, margs = _missing_rids(s)
+    out = {r["iso3"]: r for r in country_counts(conn, rest)}
+    for iso3, articles, mentions in conn.execute(
+        f"SELECT p.iso3, COUNT(*), SUM({n}) FROM ({missing}) x"
+        f" CROSS JOIN article_country p ON p.article = x.id WHERE {where} GROUP BY p.iso3",
+        margs + args,
+    ):
+        out[iso3]["articles"] -= articles
+        out[iso3]["mentions"] -= mentions
+    rows = [r for r in out.values() if r["articles"] > 0]
+    return sorted(rows, key=lambda r: (-r["articles"], -r["mentions"], r["iso3"]))
 
 
 def _article_filter(f: Filters, rid: str = "rid", prefix: str = "") -> tuple[str, list]:
@@ -93,8 +181,8 @@ def _article_filter(f: Filters, rid: str = "rid", prefix: str = "") -> tuple[str
         where.append(f"{prefix}language IN ({','.join('?' * len(f.languages))})")
         args += list(f.languages)
     if f.search:
-        sql, sargs = _search_filter(f, prefix + rid)
-        where.append(sql)
+        sql, sargs = _search_rids(f)
+        where.append(f"{prefix}{rid} IN ({sql})")
         args += sargs
     return (" AND ".join(where) or "1"), args
 
@@ -209,6 +297,8 @@ def country_counts(conn: sqlite3.Connection, f: Filters = Filters()) -> list[dic
             args,
         ).fetchall()
     elif not f.main_only:  # one pass over the rows that pass, grouped in clustered order
+        if f.search and (rows := _counts_by_complement(conn, f)) is not None:
+            return rows
         per = _rows_where(f)
         if per is None:
             return []
@@ -228,6 +318,9 @@ def country_counts(conn: sqlite3.Connection, f: Filters = Filters()) -> list[dic
 
 
 def matching_articles(conn: sqlite3.Connection, f: Filters = Filters()) -> int:
+    if f.search and not (f.date_from or f.date_to or f.sources or f.languages):
+        sql, args = _search_rids(f)  # the search alone: count its articles, no lookup
+        return conn.execute(f"SELECT COUNT(*) FROM ({sql})", args).fetchone()[0]
     awhere, args = _article_filter(f)
     return conn.execute(f"SELECT COUNT(*) FROM articles WHERE {awhere}", args).fetchone()[0]
 
@@ -249,11 +342,14 @@ def snippets(
         ).fetchall()
     else:
         where, args, _ = per
-        # NULL dates sort last under DESC: index article_country_by_date walks in this order
+        # NULL dates sort last under DESC: index article_country_by_date walks in this order,
+        # testing each row; for a rare string ("+": not by that index) its articles are looked
+        # up and sorted instead (walking a country's rows for a page it cannot fill reads all)
+        country = "+p.iso3" if _few(conn, f) else "p.iso3"
         arts = conn.execute(
             "SELECT a.rid, a.id, a.title, a.published, a.source, a.url, a.path"
             " FROM article_country p JOIN articles a ON a.rid = p.article"
-            f" WHERE p.iso3 = ? AND {where}"
+            f" WHERE {country} = ? AND {where}"
             " ORDER BY p.published DESC, p.article LIMIT ? OFFSET ?",
             [iso3, *args, limit, offset],
         ).fetchall()

@@ -3,18 +3,19 @@
 Writes are incremental and atomic per batch: an article is stored together with all its
 mentions in one transaction, so a killed ingest leaves either the whole article or nothing.
 
-Layout (schema version 4; older files are migrated in place when opened):
+Layout (schema version 5; older files are migrated in place when opened):
 
 - ``articles``: one row per article (text, metadata, content hash); indexed by date, source and
-  language; ``articles_fts`` is an FTS5 trigram index over title and text without positions
-  (``detail=none``, cheap to write): it narrows a substring search to the articles holding every
-  trigram of the searched string, and the exact test runs on those only. New articles are
-  indexed in bulk (:meth:`Store.index_text`, every 20,000 articles and at the end of an ingest);
-  until then they wait in ``fts_pending`` and searches test them directly.
+  language; ``articles_fts`` is an FTS5 trigram index over title and text with positions
+  (``detail=full``): a search for a string of 3+ characters is a phrase query (the string's
+  trigrams in a row, ASCII and other letters folded to lower case), which for an ASCII string is
+  the exact substring test, answered without reading any text. New articles are indexed in bulk
+  (:meth:`Store.index_text`, every 20,000 articles and at the end of an ingest); until then they
+  wait in ``fts_pending`` and searches test them directly, as they test the articles in
+  ``fts_recheck`` (a title or text holding a character the index folds to an ASCII letter where
+  ``LIKE`` does not: ``ſ``, the Kelvin sign; kept by triggers).
 - ``mentions``: one row per country mention (offsets, sentence, kind, confidence), indexed by
   (article, country).
-- ``article_countries``: one row per (article, country, kind) with its mention count (v1 layout,
-  kept for compatibility).
 - ``article_country``: one row per (article, country), clustered by country, with the article's
   ``published``/``source``/``language`` copied in, the mention count per kind (``n_<kind>``), their
   total ``n`` and a ``kinds`` bitmask over :data:`pressmap.model.KINDS`. Every dashboard count is
@@ -47,14 +48,26 @@ from pathlib import Path
 from pressmap.model import KINDS, AnalyzedArticle, Article
 
 DEFAULT_DB = "pressmap.db"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 #: ``article_country`` column holding the mention count of each kind.
 KIND_COLUMNS = {k: f"n_{k}" for k in KINDS}
 #: bit of each kind in ``article_country.kinds``.
 KIND_BITS = {k: 1 << i for i, k in enumerate(KINDS)}
 
-SCHEMA_V1 = """
+#: Characters the trigram index folds to an ASCII letter (``ſ`` to s, the Kelvin sign to k) where
+#: ``LIKE`` does not: articles holding one are listed in ``fts_recheck``.
+FOLDED_TO_ASCII = "\u017f\u212a"
+
+
+def _folded(row: str) -> str:
+    """SQL: whether ``row``'s title or text holds a character of :data:`FOLDED_TO_ASCII`."""
+    return " OR ".join(
+        f"instr({row}.{col}, char({ord(c)}))" for col in ("title", "text") for c in FOLDED_TO_ASCII
+    )
+
+
+_SCHEMA_BASE = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS articles (
     rid INTEGER PRIMARY KEY,
@@ -72,17 +85,21 @@ CREATE TABLE IF NOT EXISTS mentions (
     surface TEXT NOT NULL, kind TEXT NOT NULL, confidence REAL NOT NULL,
     sent_start INTEGER NOT NULL, sent_end INTEGER NOT NULL
 );
--- One row per (article, country, kind).
+CREATE INDEX IF NOT EXISTS mentions_by_country ON mentions (iso3, article);
+CREATE INDEX IF NOT EXISTS mentions_by_article ON mentions (article);
+CREATE INDEX IF NOT EXISTS articles_by_date ON articles (published);
+"""
+# One row per (article, country, kind): versions 1 to 4 (article_country replaced it in 2).
+_ARTICLE_COUNTRIES = """
 CREATE TABLE IF NOT EXISTS article_countries (
     article INTEGER NOT NULL REFERENCES articles(rid) ON DELETE CASCADE,
     iso3 TEXT NOT NULL, kind TEXT NOT NULL, n INTEGER NOT NULL,
     PRIMARY KEY (article, iso3, kind)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS mentions_by_country ON mentions (iso3, article);
-CREATE INDEX IF NOT EXISTS mentions_by_article ON mentions (article);
 CREATE INDEX IF NOT EXISTS ac_by_country ON article_countries (iso3, kind, article);
-CREATE INDEX IF NOT EXISTS articles_by_date ON articles (published);
 """
+#: The version-1 layout (what the migration tests start from).
+SCHEMA_V1 = _SCHEMA_BASE + _ARTICLE_COUNTRIES
 
 _KIND_COLS_SQL = ",\n    ".join(f"{c} INTEGER NOT NULL DEFAULT 0" for c in KIND_COLUMNS.values())
 
@@ -91,7 +108,8 @@ SCHEMA_V2 = f"""
 DROP INDEX IF EXISTS mentions_by_country;
 DROP INDEX IF EXISTS mentions_by_article;
 CREATE INDEX IF NOT EXISTS mentions_by_article_country ON mentions (article, iso3);
-DROP INDEX IF EXISTS ac_by_country;
+-- the version-1 table, replaced by article_country (dropped in version 5)
+DROP TABLE IF EXISTS article_countries;
 CREATE INDEX IF NOT EXISTS articles_by_source ON articles (source);
 CREATE INDEX IF NOT EXISTS articles_by_language ON articles (language);
 -- One row per (article, country): what every dashboard count is summed from.
@@ -104,7 +122,8 @@ CREATE TABLE IF NOT EXISTS article_country (
     {_KIND_COLS_SQL},
     PRIMARY KEY (iso3, article)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS article_country_by_article ON article_country (article);
+-- one article's rows; with n, the rows of the articles a search leaves out, without the table
+CREATE INDEX IF NOT EXISTS article_country_by_article ON article_country (article, n);
 -- newest first within a country: snippets pages and date ranges walk this index
 CREATE INDEX IF NOT EXISTS article_country_by_date ON article_country (iso3, published DESC, article);
 CREATE TABLE IF NOT EXISTS country_totals (
@@ -148,53 +167,69 @@ WHEN old.published IS NOT NULL BEGIN
     UPDATE country_days SET articles = articles - 1, mentions = mentions - old.n
     WHERE iso3 = old.iso3 AND day = substr(old.published, 1, 10);
 END;
+-- positions (detail=full): a phrase query is the exact substring test for an ASCII string
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
-    title, text, content='articles', content_rowid='rid', tokenize='trigram', detail=none
+    title, text, content='articles', content_rowid='rid', tokenize='trigram', detail=full
 );
 -- new articles wait here to be indexed in bulk (Store.index_text): indexing each one as it
 -- is written costs more than all the rest of a write; searches also scan the waiting ones
 CREATE TABLE IF NOT EXISTS fts_pending (rid INTEGER PRIMARY KEY);
+-- articles holding a character the index folds to an ASCII letter where LIKE does not
+CREATE TABLE IF NOT EXISTS fts_recheck (rid INTEGER PRIMARY KEY);
 DROP TRIGGER IF EXISTS articles_fts_ins;
 DROP TRIGGER IF EXISTS articles_fts_del;
-CREATE TRIGGER IF NOT EXISTS articles_fts_pending AFTER INSERT ON articles BEGIN
+DROP TRIGGER IF EXISTS articles_fts_pending;
+DROP TRIGGER IF EXISTS articles_fts_delete;
+CREATE TRIGGER articles_fts_pending AFTER INSERT ON articles BEGIN
     INSERT INTO fts_pending VALUES (new.rid);
+    INSERT INTO fts_recheck SELECT new.rid WHERE {_folded("new")};
 END;
-CREATE TRIGGER IF NOT EXISTS articles_fts_delete AFTER DELETE ON articles BEGIN
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
     INSERT INTO articles_fts (articles_fts, rowid, title, text)
     SELECT 'delete', old.rid, old.title, old.text
     WHERE NOT EXISTS (SELECT 1 FROM fts_pending WHERE rid = old.rid);
     DELETE FROM fts_pending WHERE rid = old.rid;
+    DELETE FROM fts_recheck WHERE rid = old.rid;
 END;
 """
 
-SCHEMA = SCHEMA_V1 + SCHEMA_V2
+SCHEMA = _SCHEMA_BASE + SCHEMA_V2
 
-_KIND_SUMS = ", ".join(f"SUM(CASE WHEN ac.kind = '{k}' THEN ac.n ELSE 0 END)" for k in KINDS)
+_KIND_SUMS = ", ".join(f"SUM(m.kind = '{k}')" for k in KINDS)
 _KIND_MASK = " | ".join(
-    f"MAX(CASE WHEN ac.kind = '{k}' THEN {b} ELSE 0 END)" for k, b in KIND_BITS.items()
+    f"MAX(CASE WHEN m.kind = '{k}' THEN {b} ELSE 0 END)" for k, b in KIND_BITS.items()
 )
-# Fill article_country from the v1 tables (migration).
-_MIGRATE_V1 = f"""
-INSERT INTO article_country (iso3, article, published, source, language, kinds, n,
-                             {", ".join(KIND_COLUMNS.values())})
-SELECT ac.iso3, ac.article, a.published, a.source, a.language, {_KIND_MASK}, SUM(ac.n), {_KIND_SUMS}
-FROM article_countries ac JOIN articles a ON a.rid = ac.article
-GROUP BY ac.iso3, ac.article;
+# article_country's counts, from mentions: (iso3, article, kinds, n, n_<kind>...)
+_COUNTS_FROM_MENTIONS = (
+    f"SELECT m.iso3, m.article, {_KIND_MASK}, COUNT(*), {_KIND_SUMS} FROM mentions m"
+    " GROUP BY m.iso3, m.article"
+)
+# Fill article_country from mentions (migration of a v1 file; its triggers fill the summaries).
+_FILL_ARTICLE_COUNTRY = f"""
+INSERT INTO article_country (iso3, article, kinds, n, {", ".join(KIND_COLUMNS.values())},
+                             published, source, language)
+SELECT c.*, a.published, a.source, a.language
+FROM ({_COUNTS_FROM_MENTIONS}) c JOIN articles a ON a.rid = c.article;
+"""
+# Index every article's text anew (and list those to recheck).
+_REBUILD_TEXT_INDEX = f"""
 DELETE FROM fts_pending;
 INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
+DELETE FROM fts_recheck;
+INSERT INTO fts_recheck SELECT rid FROM articles a WHERE {_folded("a")};
 """
 
 
 def rebuild_summaries(conn: sqlite3.Connection) -> None:
     """Recompute ``article_country``, ``country_totals`` and the text index from ``articles`` and
-    ``article_countries`` (for code that copies rows in SQL, e.g. a benchmark replicating a
-    corpus, instead of going through :meth:`Store.put`). One transaction."""
+    ``mentions`` (for code that copies rows in SQL, e.g. a benchmark replicating a corpus,
+    instead of going through :meth:`Store.put`). One transaction."""
     with conn:
         conn.execute("DELETE FROM article_country")
         conn.execute("DELETE FROM country_totals")
         conn.execute("DELETE FROM country_pairs")
         conn.execute("DELETE FROM country_days")
-        for stmt in _statements(_MIGRATE_V1):
+        for stmt in _statements(_FILL_ARTICLE_COUNTRY + _REBUILD_TEXT_INDEX):
             conn.execute(stmt)
 
 
@@ -301,15 +336,20 @@ def _migrate(conn: sqlite3.Connection) -> None:
                 f"database schema version {version} is newer than this pressmap "
                 f"({SCHEMA_VERSION}): upgrade pressmap"
             )
+        if version is not None and version < 5:  # made anew below, as version 5 has them
+            conn.execute("DROP TABLE IF EXISTS articles_fts")  # had no positions
+            conn.execute("DROP INDEX IF EXISTS article_country_by_article")  # had no n
         for stmt in _statements(SCHEMA):
             conn.execute(stmt)
         if version is not None and version < 2:
-            for stmt in _statements(_MIGRATE_V1):  # its inserts fill every summary (triggers)
+            for stmt in _statements(_FILL_ARTICLE_COUNTRY):  # its triggers fill the summaries
                 conn.execute(stmt)
         elif version == 2:
             for stmt in _statements(_MIGRATE_V2):
                 conn.execute(stmt)
-        # versions 2 and 3 indexed each article as written: their index is complete
+        if version is not None and version < 5:
+            for stmt in _statements(_REBUILD_TEXT_INDEX):
+                conn.execute(stmt)
         conn.execute(
             "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
         )
@@ -435,10 +475,6 @@ class Store:
         counts: dict[tuple[str, str], int] = {}
         for m in mentions:
             counts[(m[0], m[4])] = counts.get((m[0], m[4]), 0) + 1
-        cur.executemany(
-            "INSERT INTO article_countries (article, iso3, kind, n) VALUES (?,?,?,?)",
-            [(rid, iso3, kind, n) for (iso3, kind), n in counts.items()],
-        )
         per_country: dict[str, list[int]] = {}
         for (iso3, kind), n in counts.items():
             row = per_country.setdefault(iso3, [0] * (len(KINDS) + 2))
@@ -496,15 +532,12 @@ class Store:
         c = self.conn
         self.index_text()
         problems = [r[0] for r in c.execute("PRAGMA integrity_check") if r[0] != "ok"]
+        counts = f"iso3, article, kinds, n, {', '.join(KIND_COLUMNS.values())}"
         checks = {
-            "article_countries differ from mentions": "SELECT article, iso3, kind, COUNT(*) FROM mentions GROUP BY 1, 2, 3"
-            " EXCEPT SELECT article, iso3, kind, n FROM article_countries",
-            "article_countries rows without mentions": "SELECT article, iso3, kind, n FROM article_countries"
-            " EXCEPT SELECT article, iso3, kind, COUNT(*) FROM mentions GROUP BY 1, 2, 3",
-            "article_country differs from article_countries": "SELECT article, iso3, SUM(n) FROM article_countries GROUP BY 1, 2"
-            " EXCEPT SELECT article, iso3, n FROM article_country",
-            "article_country rows without article_countries": "SELECT article, iso3, n FROM article_country"
-            " EXCEPT SELECT article, iso3, SUM(n) FROM article_countries GROUP BY 1, 2",
+            "article_country differs from mentions": f"{_COUNTS_FROM_MENTIONS}"
+            f" EXCEPT SELECT {counts} FROM article_country",
+            "article_country rows without mentions": f"SELECT {counts} FROM article_country"
+            f" EXCEPT {_COUNTS_FROM_MENTIONS}",
             "article_country metadata differs from articles": "SELECT 1 FROM article_country ac JOIN articles a ON a.rid = ac.article"
             " WHERE ac.published IS NOT a.published OR ac.source IS NOT a.source"
             " OR ac.language IS NOT a.language",
@@ -527,6 +560,9 @@ class Store:
             "orphan mentions": "SELECT 1 FROM mentions WHERE article NOT IN (SELECT rid FROM articles)",
             "articles waiting for the text index are missing":
                 "SELECT 1 FROM fts_pending WHERE rid NOT IN (SELECT rid FROM articles)",
+            "fts_recheck differs from the articles' text": "SELECT 1 FROM articles a"
+            f" WHERE COALESCE({_folded('a')}, 0) != (rid IN (SELECT rid FROM fts_recheck))"
+            " UNION ALL SELECT 1 FROM fts_recheck WHERE rid NOT IN (SELECT rid FROM articles)",
         }
         for what, sql in checks.items():
             if c.execute(sql).fetchone() is not None:

@@ -106,7 +106,7 @@ def snapshot(db: Path) -> dict[str, list]:
     conn = sqlite3.connect(db)
     try:
         return {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2, 3").fetchall()
-                for t in ("articles", "mentions", "article_countries", "article_country",
+                for t in ("articles", "mentions", "article_country",
                           "country_totals", "country_pairs")}
     finally:
         conn.close()
@@ -118,7 +118,7 @@ def assert_consistent(db: Path) -> int:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         per_article = conn.execute(
             "SELECT a.rid, (SELECT COUNT(*) FROM mentions m WHERE m.article = a.rid),"
-            " (SELECT COALESCE(SUM(n), 0) FROM article_countries c WHERE c.article = a.rid)"
+            " (SELECT COALESCE(SUM(n), 0) FROM article_country c WHERE c.article = a.rid)"
             " FROM articles a").fetchall()
         assert per_article and all(m == c for _, m, c in per_article), per_article
         assert sum(m for _, m, _ in per_article) > 0

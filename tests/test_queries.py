@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from pressmap import queries as q
 from pressmap.analysis import analyze_article
@@ -104,3 +106,98 @@ def test_lists_span_table_and_mention_rows(conn) -> None:
     assert rows[0]["snippet"] == "Officials in Baku met Israeli envoys."
     assert len(q.mention_rows(conn, q.Filters(kinds=("name",)))) == sum(
         1 for r in q.mention_rows(conn) if r["kind"] == "name")
+
+
+# -- text search against a plain-Python oracle ----------------------------------------------------
+
+# ASCII case, LIKE's wildcards and escape, FTS5 query syntax, letters the index folds where LIKE
+# does not (Ç/ç, the Kelvin sign, ſ), and NUL (SQLite's LIKE and the index stop reading there)
+ALPHABET = "aAbBkKsS _%\\\"*-()^:+.ÇçéſK\x00"
+WORDS = ["said", "SAID", "ſaid", "Kelvin", "ÇA", "Ça", "café", "CAFÉ", "OR", "AND", "NOT",
+         "NEAR(", "NEAR(a b, 2)", '"', '""', "*", "-", "title:", "{a b}", "a_b", "50%"]
+WILD = ["%", "_", "\\", "%a", "a_", "a%b", "\\_", '"', '"a"', "ſ", "K", "Ç"]
+PIECES = st.lists(st.one_of(st.text(ALPHABET, max_size=4), st.sampled_from(WORDS)), max_size=6)
+TEXTS = PIECES.map("".join)
+
+
+def _like_sees(field: str | None, s: str) -> bool:
+    """``s`` in ``field`` as SQLite's LIKE sees it: up to a NUL, ASCII letters folded."""
+    if field is None:
+        return False
+    field = field.split("\x00", 1)[0]
+    return s in "".join(c.lower() if c.isascii() else c for c in field)
+
+
+def _case_mix(data, s: str) -> str:
+    flips = data.draw(st.lists(st.booleans(), min_size=len(s), max_size=len(s)))
+    return "".join(c.swapcase() if f else c for c, f in zip(s, flips, strict=True))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_search_matches_a_substring_oracle(data) -> None:
+    """Every search path (1-2 characters, ASCII, other strings; articles indexed, waiting for the
+    index, or holding a letter the index folds; each query plan for common and rare strings)
+    gives exactly the substring test's answer."""
+    from unittest import mock
+
+    from pressmap.model import AnalyzedArticle, CountryHits, Mention
+
+    rows = data.draw(st.lists(st.tuples(st.none() | TEXTS, TEXTS.filter(bool)), min_size=1,
+                              max_size=6))
+    indexed = data.draw(st.integers(0, len(rows)))  # the others wait in fts_pending
+    s = Store(":memory:")
+    for i, (title, text) in enumerate(rows):
+        if i == indexed:
+            s.index_text()
+        iso3 = ("FRA", "DEU")[i % 2]
+        m = Mention(iso3, 0, 1, text[0], "name", 1.0, 0, len(text))
+        s.put(AnalyzedArticle(Article(id=str(i), title=title, text=text),
+                              [CountryHits(iso3, iso3, [m])]))
+    if indexed == len(rows):
+        s.index_text()
+    # the search: a piece of a stored title or text (case changed, maybe ſ and K folded), or
+    # anything
+    field = data.draw(st.sampled_from([f for row in rows for f in row if f]))
+    a = data.draw(st.integers(0, len(field)))
+    piece = field[a:data.draw(st.integers(a, min(len(field), a + 8)))]
+    folded = piece.replace("\u017f", "s").replace("\u212a", "k")  # as the index sees it
+    search = data.draw(st.one_of(st.sampled_from([piece, folded]), TEXTS, st.sampled_from(WILD)))
+    search = search.replace("\x00", "")
+    search = _case_mix(data, search)
+    assume(search)
+    match = [str(i) for i, (title, text) in enumerate(rows)
+             if _like_sees(title, search.lower()) or _like_sees(text, search.lower())]
+    f = q.Filters(search=search)
+    expect = {}
+    for i in match:
+        iso3 = ("FRA", "DEU")[int(i) % 2]
+        expect[iso3] = (expect.get(iso3, (0, 0))[0] + 1,) * 2
+    common = data.draw(st.booleans())  # the plans for a string in most articles, or the others
+    with (mock.patch.object(q, "_common", lambda conn, s: common),
+          mock.patch.object(q, "_few", lambda conn, f: not common)):
+        assert q.matching_articles(s.conn, f) == len(match)
+        assert counts(s.conn, search=search) == expect
+        got = {g.id for iso3 in ("FRA", "DEU") for g in q.snippets(s.conn, iso3, f, limit=100)}
+        assert got == set(match)
+
+
+def test_only_the_listed_letters_fold_to_ascii_in_the_index() -> None:
+    """The ASCII search path trusts the index except for articles holding one of
+    ``FOLDED_TO_ASCII``: no other character may fold to an ASCII one. (FTS5 folds no code point
+    above the BMP to one below it.)"""
+    import sqlite3
+
+    from pressmap.store import FOLDED_TO_ASCII
+
+    c = sqlite3.connect(":memory:")
+    c.execute("CREATE VIRTUAL TABLE f USING fts5(t, tokenize='trigram', detail=none)")
+    c.executemany("INSERT INTO f (rowid, t) VALUES (?, ?)",
+                  [(cp, chr(cp) * 3) for cp in range(128, 0x10000) if not 0xD800 <= cp < 0xE000])
+    folded = {chr(cp) for ch in map(chr, range(1, 128)) for (cp,) in c.execute(
+        "SELECT rowid FROM f WHERE f MATCH ?", ('"' + (ch * 3).replace('"', '""') + '"',))}
+    assert folded == set(FOLDED_TO_ASCII)
+
+
+def test_search_with_nul_does_not_fail(conn) -> None:
+    assert q.matching_articles(conn, q.Filters(search="te\x00a")) >= 0

@@ -26,8 +26,8 @@ def test_put_new_unchanged_updated() -> None:
     assert s.put(a) == "unchanged"
     b = analyzed("a", "Baku only.", {"AZE": [(0, 4, "capital")]})
     assert s.put(b) == "updated"
-    rows = s.conn.execute("SELECT iso3, kind, n FROM article_countries").fetchall()
-    assert rows == [("AZE", "capital", 1)]
+    rows = s.conn.execute("SELECT iso3, n, n_capital FROM article_country").fetchall()
+    assert rows == [("AZE", 1, 1)]
     assert s.conn.execute("SELECT COUNT(*) FROM mentions").fetchone()[0] == 1
     assert s.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 1
 
@@ -85,7 +85,7 @@ def _random_corpus(seed: int, n: int = 60) -> list[AnalyzedArticle]:
 
     rnd = random.Random(seed)
     words = ["alpha", "Beta", "gamma", "Delta", "café", "ÇA", "news", "of", "the", "50%", "a_b",
-             "axb", "back\\slash"]
+             "axb", "back\\slash", "\u017fays", "\u212aey"]  # ſ, Kelvin: the index folds them
     out = []
     for i in range(n):
         text = " ".join(rnd.choice(words) for _ in range(rnd.randint(3, 30))) + "."
@@ -156,12 +156,25 @@ FILTERS = [
     {"search": 'a"b'},
     {"search": "a_b"},  # "_" and "%" are literal: "axb" must not match
     {"search": "0%"},
+    {"search": "%a"},
     {"search": "k\\s"},
+    {"search": "says"},  # not in "ſays": the index alone would say it is
+    {"search": "KEY"},
+    {"search": "a GAMMA"},
+    {"search": "ça b"},  # not in "ÇA Beta": LIKE folds ASCII letters only, the index all
     {"kinds": ("demonym", "place", "institution"), "min_mentions": 2, "search": "DELTA"},
 ]
 
 
-def test_queries_match_a_python_oracle(tmp_path) -> None:
+@pytest.mark.parametrize("common", [False, True])
+def test_queries_match_a_python_oracle(tmp_path, monkeypatch, common) -> None:
+    """Each query against the oracle; ``common``: with the plans for a string found in most
+    articles (the counts less those of the articles without the string; snippets walking the
+    country's rows), else those for a rare one."""
+    from pressmap import queries as q
+
+    monkeypatch.setattr(q, "_common", lambda conn, s: common)
+    monkeypatch.setattr(q, "_few", lambda conn, f: not common)
     corpus = _random_corpus(7)
     s = Store(tmp_path / "q.db")
     for a in corpus:
@@ -238,6 +251,7 @@ def test_version_1_file_is_migrated(tmp_path) -> None:
     # the dashboard's read-only open migrates it first
     ro = connect(db, readonly=True)
     assert ro.execute("SELECT value FROM meta").fetchone()[0] == str(SCHEMA_VERSION)
+    _assert_current_layout(ro)
     for kw in FILTERS:
         f = Filters(**kw)
         assert country_counts(ro, f) == _oracle_counts(corpus, f), kw
@@ -278,8 +292,6 @@ def test_rebuild_summaries_after_sql_copies(tmp_path) -> None:
             s.conn.execute("INSERT INTO mentions SELECT ?, iso3, start, \"end\", surface, kind,"
                            " confidence, sent_start, sent_end FROM mentions WHERE article = ?",
                            (new, rid))
-            s.conn.execute("INSERT INTO article_countries SELECT ?, iso3, kind, n"
-                           " FROM article_countries WHERE article = ?", (new, rid))
     assert s.check()
     rebuild_summaries(s.conn)
     assert s.check() == []
@@ -311,12 +323,15 @@ def _oracle_series(corpus, f, iso3: str) -> list[dict]:
 
 SERIES_FILTERS = [{}, {"kinds": ("name", "place")}, {"sources": ("AP",)}, {"min_mentions": 2},
                   {"date_from": "2024-03-10"}, {"date_to": "2024-03-10"},
-                  {"date_from": "2024-03-10T09"}, {"date_from": "2024-01-05", "sources": ("AP",)}]
+                  {"date_from": "2024-03-10T09"}, {"date_from": "2024-01-05", "sources": ("AP",)},
+                  {"search": "gamma"}, {"search": "ca", "min_mentions": 2}]
 
 
 @pytest.mark.parametrize("summaries", [True, False])
-def test_time_series_and_pairs_match_oracle(tmp_path, monkeypatch, summaries) -> None:
-    """Both the summary tables and the plain scans of article_country give the oracle's answer."""
+@pytest.mark.parametrize("common", [False, True])
+def test_time_series_and_pairs_match_oracle(tmp_path, monkeypatch, summaries, common) -> None:
+    """Both the summary tables and the plain scans of article_country give the oracle's answer,
+    with either plan for a search (``common``: the one for a string in most articles)."""
     from itertools import combinations
 
     from pressmap import queries as q
@@ -324,6 +339,7 @@ def test_time_series_and_pairs_match_oracle(tmp_path, monkeypatch, summaries) ->
     if not summaries:
         monkeypatch.setattr(q, "_unfiltered", lambda f: False)
         monkeypatch.setattr(q, "_by_day", lambda f: False)
+    monkeypatch.setattr(q, "_common", lambda conn, s: common)
     corpus = _random_corpus(11, n=80)
     s = Store(tmp_path / "p.db")
     for a in corpus:
@@ -335,15 +351,17 @@ def test_time_series_and_pairs_match_oracle(tmp_path, monkeypatch, summaries) ->
     for kw in FILTERS:
         assert q.country_counts(s.conn, q.Filters(**kw)) == _oracle_counts(corpus, q.Filters(**kw))
     if hasattr(q, "co_mentions"):
-        pairs: dict[tuple[str, str], int] = {}
-        for a in corpus:
-            for x, y in combinations(sorted({m.iso3 for m in a.mentions}), 2):
-                pairs[(x, y)] = pairs.get((x, y), 0) + 1
-        expect = sorted(({"a": x, "b": y, "articles": n} for (x, y), n in pairs.items()),
-                        key=lambda r: (-r["articles"], r["a"], r["b"]))[:20]
-        assert q.co_mentions(s.conn, q.Filters()) == expect
-        for iso3 in ("FRA", "USA"):
-            assert q.co_mentions(s.conn, q.Filters(), iso3) == _with(pairs, iso3)
+        for f in (q.Filters(), q.Filters(search="gamma"), q.Filters(search="ca")):
+            pairs: dict[tuple[str, str], int] = {}
+            for a in corpus:
+                if _oracle_passes(a.article, f):
+                    for x, y in combinations(sorted({m.iso3 for m in a.mentions}), 2):
+                        pairs[(x, y)] = pairs.get((x, y), 0) + 1
+            expect = sorted(({"a": x, "b": y, "articles": n} for (x, y), n in pairs.items()),
+                            key=lambda r: (-r["articles"], r["a"], r["b"]))[:20]
+            assert q.co_mentions(s.conn, f) == expect, f
+            for iso3 in ("FRA", "USA"):
+                assert q.co_mentions(s.conn, f, iso3) == _with(pairs, iso3), f
     if hasattr(q, "time_series"):
         for kw in SERIES_FILTERS:
             f = q.Filters(**kw)
@@ -370,10 +388,39 @@ def test_main_only_filter(tmp_path) -> None:
     assert [g.id for g in q.snippets(s.conn, "AZE", q.Filters(main_only=True))] == ["m2", "m3"]
 
 
-@pytest.mark.parametrize("version", [2, 3])
-def test_versions_2_and_3_are_migrated(tmp_path, version) -> None:
+def _as_version_4(c: sqlite3.Connection) -> None:
+    """Turn a current file into what pressmap wrote at schema version 4: the v1 table
+    ``article_countries`` written too, a text index without positions, no ``fts_recheck``."""
+    from pressmap.store import SCHEMA_V1
+
+    c.executescript(SCHEMA_V1)
+    c.execute("INSERT INTO article_countries SELECT article, iso3, kind, COUNT(*) FROM mentions"
+              " GROUP BY 1, 2, 3")
+    c.execute("DROP INDEX mentions_by_country")
+    c.execute("DROP INDEX mentions_by_article")
+    c.execute("DROP INDEX ac_by_country")
+    c.execute("DROP TABLE articles_fts")
+    c.execute("CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='articles',"
+              " content_rowid='rid', tokenize='trigram', detail=none)")
+    c.execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
+    c.execute("DELETE FROM fts_pending")
+    c.execute("DROP TABLE fts_recheck")
+    c.execute("DROP TRIGGER articles_fts_pending")
+    c.execute("DROP TRIGGER articles_fts_delete")
+    c.execute("CREATE TRIGGER articles_fts_pending AFTER INSERT ON articles BEGIN"
+              " INSERT INTO fts_pending VALUES (new.rid); END")
+    c.execute("CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN"
+              " INSERT INTO articles_fts (articles_fts, rowid, title, text)"
+              " SELECT 'delete', old.rid, old.title, old.text"
+              " WHERE NOT EXISTS (SELECT 1 FROM fts_pending WHERE rid = old.rid);"
+              " DELETE FROM fts_pending WHERE rid = old.rid; END")
+
+
+@pytest.mark.parametrize("version", [2, 3, 4])
+def test_versions_2_to_4_are_migrated(tmp_path, version) -> None:
     """Files of the intermediate layouts (no country_days in 2; text indexed by a trigger on
-    every insert in 2 and 3) open, gain what they lack, and stay consistent."""
+    every insert in 2 and 3; the v1 table article_countries and a text index without positions
+    up to 4) open, gain what they lack, lose what is gone, and stay consistent."""
     from pressmap.store import SCHEMA_VERSION
 
     db = tmp_path / f"v{version}.db"
@@ -384,14 +431,17 @@ def test_versions_2_and_3_are_migrated(tmp_path, version) -> None:
     s.index_text()
     c = s.conn
     with c:
-        c.execute("DROP TRIGGER articles_fts_pending")
-        c.execute("DROP TRIGGER articles_fts_delete")
-        c.execute("DROP TABLE fts_pending")
-        c.execute("CREATE TRIGGER articles_fts_ins AFTER INSERT ON articles BEGIN INSERT INTO"
-                  " articles_fts (rowid, title, text) VALUES (new.rid, new.title, new.text); END")
-        c.execute("CREATE TRIGGER articles_fts_del AFTER DELETE ON articles BEGIN INSERT INTO"
-                  " articles_fts (articles_fts, rowid, title, text)"
-                  " VALUES ('delete', old.rid, old.title, old.text); END")
+        _as_version_4(c)
+        if version < 4:
+            c.execute("DROP TRIGGER articles_fts_pending")
+            c.execute("DROP TRIGGER articles_fts_delete")
+            c.execute("DROP TABLE fts_pending")
+            c.execute("CREATE TRIGGER articles_fts_ins AFTER INSERT ON articles BEGIN INSERT INTO"
+                      " articles_fts (rowid, title, text) VALUES (new.rid, new.title, new.text);"
+                      " END")
+            c.execute("CREATE TRIGGER articles_fts_del AFTER DELETE ON articles BEGIN INSERT INTO"
+                      " articles_fts (articles_fts, rowid, title, text)"
+                      " VALUES ('delete', old.rid, old.title, old.text); END")
         if version == 2:
             c.execute("DROP TRIGGER article_country_days_ins")
             c.execute("DROP TRIGGER article_country_days_del")
@@ -400,9 +450,19 @@ def test_versions_2_and_3_are_migrated(tmp_path, version) -> None:
     s.close()
     s = Store(db)
     assert s.conn.execute("SELECT value FROM meta").fetchone()[0] == str(SCHEMA_VERSION)
+    _assert_current_layout(s.conn)
     assert s.check() == []
+    _compare_with_oracle(s, corpus)
     for a in _random_corpus(5, n=10):  # updates after the migration: new triggers at work
         s.put(a)
         corpus[int(a.article.id[1:])] = a
     assert s.check() == []
     _compare_with_oracle(s, corpus)
+
+
+def _assert_current_layout(c: sqlite3.Connection) -> None:
+    names = {r[0] for r in c.execute("SELECT name FROM sqlite_master")}
+    assert "article_countries" not in names and "fts_recheck" in names
+    fts = c.execute("SELECT sql FROM sqlite_master WHERE name = 'articles_fts'").fetchone()[0]
+    assert "detail=full" in fts
+    assert c.execute("SELECT COUNT(*) FROM fts_recheck").fetchone()[0] > 0  # ſ and K in texts
