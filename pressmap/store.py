@@ -39,6 +39,7 @@ Layout (schema version 5; older files are migrated in place when opened):
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import sqlite3
 from collections.abc import Iterable
@@ -337,6 +338,11 @@ def _migrate(conn: sqlite3.Connection) -> None:
                 f"({SCHEMA_VERSION}): upgrade pressmap"
             )
         if version is not None and version < 5:  # made anew below, as version 5 has them
+            n = conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+            if n >= 20_000:  # about 6 minutes per million articles here: say why it waits
+                logging.getLogger("pressmap").warning(
+                    "upgrading the database from schema %s to %s: rebuilding the text index of"
+                    " %s articles (a few minutes per million; once)", version, SCHEMA_VERSION, n)
             conn.execute("DROP TABLE IF EXISTS articles_fts")  # had no positions
             conn.execute("DROP INDEX IF EXISTS article_country_by_article")  # had no n
         for stmt in _statements(SCHEMA):
