@@ -28,6 +28,15 @@ DB_OPTION = click.option(
 )
 
 
+JOBS_OPTION = click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Analysing processes (default: every core); the results are the same with any number.",
+)
+
+
 FIELD_OPTIONS = ("text", "title", "published", "url", "source", "author", "language", "id")
 
 
@@ -139,13 +148,7 @@ def main() -> None:
     default=None,
     help="TOML file of extra aliases and exclusions.",
 )
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Analysing processes (default: every core); the output is the same with any number.",
-)
+@JOBS_OPTION
 @reader_options
 def analyze(paths: tuple[str, ...], fmt: str, kinds: str | None, overrides: str | None,
             jobs: int | None, **opts) -> None:
@@ -250,13 +253,7 @@ def _detector(kinds: str | None, overrides: str | None):
 @DB_OPTION
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Analysing processes (default: every core).",
-)
+@JOBS_OPTION
 @click.option(
     "--scheduler",
     default=None,
