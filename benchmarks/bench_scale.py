@@ -169,6 +169,8 @@ def ingest(jsonl: Path, db: Path, jobs: int | None) -> dict:
 # -- queries ----------------------------------------------------------------------------------
 def query_plan(conn) -> list[tuple[str, object]]:
     """(name, callable) for every query the dashboard makes, with realistic parameters."""
+    from dataclasses import replace
+
     from pressmap import queries as q
 
     F = q.Filters
@@ -216,6 +218,22 @@ def query_plan(conn) -> list[tuple[str, object]]:
         plan.append(("map: main country only, one month",
                      lambda: q.country_counts(conn, F(main_only=True, date_from="2022-03-01",
                                                       date_to="2022-03-31"))))
+    # the other views with a search for a string in most articles (the complement plan)
+    said = F(search="said")
+    plan.append(("matching articles: search 'said', one year",
+                 lambda: q.matching_articles(conn, replace(year, search="said"))))
+    if hasattr(q, "time_series"):
+        plan.append(("time series: top country, search 'said'",
+                     lambda: q.time_series(conn, iso, said, "month")))
+    if hasattr(q, "co_mentions"):
+        plan.append(("co-mentions of the top country, search 'said'",
+                     lambda: q.co_mentions(conn, said, iso)))
+        plan.append(("co-mention pairs, search 'said'", lambda: q.co_mentions(conn, said)))
+    if hasattr(q, "articles_table"):
+        plan.append(("articles table, search 'said'", lambda: q.articles_table(conn, said)))
+    if "main_only" in getattr(F, "__dataclass_fields__", {}):
+        plan.append(("map: main country only, search 'said'",
+                     lambda: q.country_counts(conn, F(main_only=True, search="said"))))
     return plan
 
 

@@ -139,13 +139,25 @@ def _few(conn: sqlite3.Connection, f: Filters) -> bool:
     return _indexed(s) and _first_matches(conn, s, 10000)[0] < 10000
 
 
+def _by_complement(conn: sqlite3.Connection, f: Filters) -> bool:
+    """Whether ``f.search`` is best filtered by its complement: an ASCII string the index looks
+    up (so :func:`_missing_rids` lists exactly the articles without it) that is in most articles
+    (a few times fewer articles to list and test against than those with it). The public queries
+    decide this once and pass it down as ``complement``, where it measured faster: the map (see
+    :func:`_counts_by_complement`), matching articles with another filter, the time series and a
+    country's co-mentions. Not the main-country map, the pairs, the articles table, the mention
+    rows or the snippets: there the rest of the work costs the time and ``NOT IN`` was no faster."""
+    s = (f.search or "").lower()
+    return _indexed(s) and s.isascii() and _common(conn, s)
+
+
 def _counts_by_complement(conn: sqlite3.Connection, f: Filters) -> list[dict] | None:
     """:func:`country_counts` for an ASCII string in most articles: the counts without the
     search, less those of the articles without the string (a few times fewer rows to read than
     those with it); None for any other search."""
-    s = f.search.lower()
-    if not (_indexed(s) and s.isascii() and _common(conn, s)):
+    if not _by_complement(conn, f):
         return None
+    s = f.search.lower()
     rest = replace(f, search=None)
     per = _rows_where(rest, prefix="p.")
     if per is None:
@@ -164,9 +176,15 @@ def _counts_by_complement(conn: sqlite3.Connection, f: Filters) -> list[dict] | 
     return sorted(rows, key=lambda r: (-r["articles"], -r["mentions"], r["iso3"]))
 
 
-def _article_filter(f: Filters, rid: str = "rid", prefix: str = "") -> tuple[str, list]:
+def _article_filter(
+    f: Filters, rid: str = "rid", prefix: str = "", complement: bool = False
+) -> tuple[str, list]:
     """WHERE clause over ``published``, ``source``, ``language`` (named ``prefix`` + column: those
-    of ``articles`` and of ``article_country`` alike) and the article id column ``rid``."""
+    of ``articles`` and of ``article_country`` alike) and the article id column ``rid``.
+
+    The search is ``rid IN (<the articles with it>)``, or with ``complement`` (only for a string
+    :func:`_by_complement` accepts) ``rid NOT IN (<the articles without it>)``: SQLite builds the
+    subquery's ephemeral index once per statement, from a few times fewer ids."""
     where, args = [], []
     if f.date_from:
         where.append(f"{prefix}published >= ?")
@@ -180,7 +198,11 @@ def _article_filter(f: Filters, rid: str = "rid", prefix: str = "") -> tuple[str
     if f.languages:
         where.append(f"{prefix}language IN ({','.join('?' * len(f.languages))})")
         args += list(f.languages)
-    if f.search:
+    if f.search and complement:
+        sql, sargs = _missing_rids(f.search.lower())
+        where.append(f"{prefix}{rid} NOT IN ({sql})")
+        args += sargs
+    elif f.search:
         sql, sargs = _search_rids(f)
         where.append(f"{prefix}{rid} IN ({sql})")
         args += sargs
@@ -197,23 +219,26 @@ def _selected(f: Filters, prefix: str = "") -> str | None:
     return "(" + " + ".join(prefix + KIND_COLUMNS[k] for k in kinds) + ")"
 
 
-def _rows_where(f: Filters, prefix: str = "") -> tuple[str, list] | None:
+def _rows_where(
+    f: Filters, prefix: str = "", complement: bool = False
+) -> tuple[str, list] | None:
     """WHERE clause picking the ``article_country`` rows (one per article and country) that pass
     every filter but ``main_only``, and their count of chosen mentions; None: none can pass."""
     n = _selected(f, prefix)
     if n is None:
         return None
-    awhere, args = _article_filter(f, rid="article", prefix=prefix)
+    awhere, args = _article_filter(f, rid="article", prefix=prefix, complement=complement)
     return f"{n} >= ? AND {awhere}", [max(f.min_mentions, 1), *args], n
 
 
-def _per_article(f: Filters) -> tuple[str, list]:
-    """SQL for (article, iso3, n) rows that pass the filters.
+def _per_article(f: Filters, complement: bool = False) -> tuple[str, list]:
+    """SQL for (article, iso3, n) rows that pass the filters (``complement``: see
+    :func:`_article_filter`).
 
     One row per (article, country) is stored in ``article_country`` with the article's date,
     source and language, so this is a single indexed pass, no join and no grouping.
     """
-    per = _rows_where(f)
+    per = _rows_where(f, complement=complement)
     if per is None:
         return "SELECT 0 AS article, '' AS iso3, 0 AS n WHERE 0", []
     where, args, n = per
@@ -309,6 +334,7 @@ def country_counts(conn: sqlite3.Connection, f: Filters = Filters()) -> list[dic
             args,
         ).fetchall()
     else:
+        # (no complement: the main countries' window functions cost the time, not the search)
         sql, args = _per_article(f)
         rows = conn.execute(
             f"SELECT iso3, COUNT(*), SUM(n) FROM ({sql}) GROUP BY iso3 ORDER BY 2 DESC, 3 DESC, 1",
@@ -321,7 +347,7 @@ def matching_articles(conn: sqlite3.Connection, f: Filters = Filters()) -> int:
     if f.search and not (f.date_from or f.date_to or f.sources or f.languages):
         sql, args = _search_rids(f)  # the search alone: count its articles, no lookup
         return conn.execute(f"SELECT COUNT(*) FROM ({sql})", args).fetchone()[0]
-    awhere, args = _article_filter(f)
+    awhere, args = _article_filter(f, complement=_by_complement(conn, f))
     return conn.execute(f"SELECT COUNT(*) FROM articles WHERE {awhere}", args).fetchone()[0]
 
 
@@ -329,7 +355,7 @@ def snippets(
     conn: sqlite3.Connection, iso3: str, f: Filters = Filters(), *, limit: int = 20, offset: int = 0
 ) -> list[ArticleSnippets]:
     """Articles mentioning ``iso3`` (newest first), each with its sentences, mentions marked."""
-    per = _rows_where(f, prefix="p.")
+    per = _rows_where(f, prefix="p.")  # (the page is found as fast either way: no complement)
     if per is None:
         return []
     if f.main_only:
@@ -464,7 +490,8 @@ def time_series(
     """Per period (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``): articles mentioning ``iso3`` and
     their mentions of it. Undated articles are left out."""
     n = PERIODS[period]
-    per = _rows_where(f)
+    complement = _by_complement(conn, f)
+    per = _rows_where(f, complement=complement)
     if _by_day(f):  # the country's days: a few thousand rows whatever the corpus size
         where, args = _day_where(f)
         rows = conn.execute(
@@ -474,7 +501,7 @@ def time_series(
             [iso3, *args],
         ).fetchall()
     elif f.main_only or per is None:
-        sql, args = _per_article(f)
+        sql, args = _per_article(f, complement)
         rows = conn.execute(
             f"SELECT substr(a.published, 1, {n}) AS p, COUNT(*), SUM(x.n) FROM ({sql}) x"
             " JOIN articles a ON a.rid = x.article"
@@ -545,9 +572,10 @@ def co_mentions(
         ).fetchall()
         return [{"iso3": r[0], "articles": r[1]} for r in rows]
     if iso3:
-        left, largs = _per_article(f)
+        complement = _by_complement(conn, f)
+        left, largs = _per_article(f, complement)
         right, rargs = _per_article(
-            Filters(**{**f.__dict__, "main_only": False, "min_mentions": 1})
+            Filters(**{**f.__dict__, "main_only": False, "min_mentions": 1}), complement
         )
         rows = conn.execute(
             f"SELECT r.iso3, COUNT(*) FROM ({left}) l JOIN ({right}) r ON r.article = l.article"
@@ -562,6 +590,7 @@ def co_mentions(
             (limit,),
         ).fetchall()
         return [{"a": r[0], "b": r[1], "articles": r[2]} for r in rows]
+    # (no complement: joining the rows to themselves costs the time, not the search)
     per, args = _per_article(Filters(**{**f.__dict__, "main_only": False}))
     rows = conn.execute(
         f"WITH p AS MATERIALIZED ({per})"
@@ -577,7 +606,7 @@ def articles_table(
 ) -> list[dict]:
     """Articles that pass the filters and mention a country, newest first, with their countries
     (most-mentioned first, ``ISO3:n``) and total counted mentions."""
-    per, args = _per_article(f)
+    per, args = _per_article(f)  # (no complement: grouping the rows costs the time)
     rows = conn.execute(
         "SELECT a.rid, a.id, a.published, a.title, a.source, a.language, a.url, g.c, g.m FROM ("
         "  SELECT article, group_concat(iso3 || ':' || n, ' ') AS c, SUM(n) AS m FROM ("

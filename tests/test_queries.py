@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -180,6 +182,15 @@ def test_search_matches_a_substring_oracle(data) -> None:
         assert counts(s.conn, search=search) == expect
         got = {g.id for iso3 in ("FRA", "DEU") for g in q.snippets(s.conn, iso3, f, limit=100)}
         assert got == set(match)
+        # the other views (one country per article: it is the main one)
+        assert counts(s.conn, search=search, main_only=True) == expect
+        main = replace(f, main_only=True)
+        got = {g.id for iso3 in ("FRA", "DEU") for g in q.snippets(s.conn, iso3, main, limit=100)}
+        assert got == set(match)
+        assert sorted(r["id"] for r in q.articles_table(s.conn, f)) == sorted(match)
+        assert {r["article_id"] for r in q.mention_rows(s.conn, f)} == set(match)
+        assert q.matching_articles(s.conn, replace(f, languages=("en",))) == 0
+        assert q.matching_articles(s.conn, replace(f, date_to="9999-12-31")) == 0  # undated
 
 
 def test_only_the_listed_letters_fold_to_ascii_in_the_index() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 
 import pytest
 
@@ -366,6 +367,112 @@ def test_time_series_and_pairs_match_oracle(tmp_path, monkeypatch, summaries, co
         for kw in SERIES_FILTERS:
             f = q.Filters(**kw)
             assert q.time_series(s.conn, "FRA", f, "month") == _oracle_series(corpus, f, "FRA"), kw
+
+
+def _oracle_main_counts(corpus, f) -> list[dict]:
+    """country_counts with ``main_only``: per article the most-mentioned countries (counting
+    ``f.kinds``, rows under ``min_mentions`` left out); among them those with a counted mention
+    whose surface is in the title, or all of them when none is."""
+    per: dict[str, list[int]] = {}
+    for a in corpus:
+        if not _oracle_passes(a.article, f):
+            continue
+        by_country: dict[str, int] = {}
+        for m in a.mentions:
+            if m.kind in f.kinds:
+                by_country[m.iso3] = by_country.get(m.iso3, 0) + 1
+        by_country = {k: n for k, n in by_country.items() if n >= max(f.min_mentions, 1)}
+        if not by_country:
+            continue
+        best = max(by_country.values())
+        top = [k for k, n in by_country.items() if n == best]
+        title = a.article.title
+        named = [k for k in top if title and any(
+            m.iso3 == k and m.kind in f.kinds and m.surface in title for m in a.mentions)]
+        for k in named or top:
+            row = per.setdefault(k, [0, 0])
+            row[0] += 1
+            row[1] += best
+    rows = [{"iso3": k, "articles": v[0], "mentions": v[1]} for k, v in per.items()]
+    return sorted(rows, key=lambda r: (-r["articles"], -r["mentions"], r["iso3"]))
+
+
+PLAN_FILTERS = [
+    {"search": "gamma"},
+    {"search": "GAMMA", "main_only": True},
+    {"search": "the", "date_from": "2024-03-10"},
+    {"search": "says", "sources": ("AP",), "languages": ("fr", "en")},
+    {"search": "key", "kinds": ("name", "capital"), "min_mentions": 2},
+    {"search": "a GAMMA", "main_only": True, "kinds": ("demonym", "place", "institution")},
+    {"search": "news", "date_to": "2024-03-10", "main_only": True},
+]
+
+
+@pytest.mark.parametrize("indexed", [False, True])
+def test_every_view_is_the_same_under_both_search_plans(tmp_path, monkeypatch, indexed) -> None:
+    """Each view with a search gives the same answer with the plan for a string in most articles
+    (``rid NOT IN`` the articles without it) as with the other (``rid IN`` those with it), and
+    the oracle's where there is one; articles waiting for the index or not."""
+    from itertools import combinations
+
+    from pressmap import queries as q
+
+    corpus = _random_corpus(21, n=90)
+    s = Store(tmp_path / "v.db")
+    for a in corpus:
+        s.put(a)
+    if indexed:
+        s.index_text()
+    for a in _random_corpus(22, n=30):  # replaced articles: some indexed, the new ones waiting
+        s.put(a)
+        corpus[int(a.article.id[1:])] = a
+
+    def views(f: q.Filters) -> dict:
+        return {
+            "counts": q.country_counts(s.conn, f),
+            "main": q.country_counts(s.conn, replace(f, main_only=True)),
+            "matching": q.matching_articles(s.conn, f),
+            "pairs": q.co_mentions(s.conn, f, limit=100),
+            "with": {iso3: q.co_mentions(s.conn, f, iso3, limit=100) for iso3 in ("FRA", "USA")},
+            "series": {iso3: q.time_series(s.conn, iso3, f, "month") for iso3 in ("FRA", "USA")},
+            "table": q.articles_table(s.conn, f),
+            # (order among mentions at one offset is not defined)
+            "rows": sorted(tuple(r.values()) for r in q.mention_rows(s.conn, f)),
+            "snippets": {iso3: [(g.rid, [(x.sentence, x.highlights) for x in g.snippets])
+                                for g in q.snippets(s.conn, iso3, f, limit=1000)]
+                         for iso3 in ("FRA", "USA")},
+        }
+
+    for kw in FILTERS + PLAN_FILTERS:
+        f = q.Filters(**kw)
+        got = {}
+        for common in (False, True):
+            monkeypatch.setattr(q, "_common", lambda conn, s, c=common: c)
+            monkeypatch.setattr(q, "_few", lambda conn, f, c=common: not c)
+            got[common] = views(f)
+        assert got[True] == got[False], kw
+        if f.main_only:
+            continue
+        v = got[True]
+        assert v["counts"] == _oracle_counts(corpus, f), kw
+        assert v["main"] == _oracle_main_counts(corpus, replace(f, main_only=True)), kw
+        assert v["matching"] == sum(_oracle_passes(a.article, f) for a in corpus), kw
+        assert v["series"]["FRA"] == _oracle_series(corpus, f, "FRA"), kw
+        pairs: dict[tuple[str, str], int] = {}
+        for a in corpus:
+            if _oracle_passes(a.article, f):
+                ok = {m.iso3 for m in a.mentions if m.kind in f.kinds}
+                ok = {k for k in ok if sum(m.iso3 == k and m.kind in f.kinds
+                                           for m in a.mentions) >= max(f.min_mentions, 1)}
+                for x, y in combinations(sorted(ok), 2):
+                    pairs[(x, y)] = pairs.get((x, y), 0) + 1
+        expect = sorted(({"a": x, "b": y, "articles": n} for (x, y), n in pairs.items()),
+                        key=lambda r: (-r["articles"], r["a"], r["b"]))[:100]
+        assert v["pairs"] == expect, kw
+        assert {r["id"] for r in v["table"]} == {
+            a.article.id for a in corpus if _oracle_passes(a.article, f) and any(
+                sum(m.iso3 == k and m.kind in f.kinds for m in a.mentions)
+                >= max(f.min_mentions, 1) for k in {m.iso3 for m in a.mentions})}, kw
 
 
 def test_main_only_filter(tmp_path) -> None:
