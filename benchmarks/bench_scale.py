@@ -218,6 +218,8 @@ def query_plan(conn) -> list[tuple[str, object]]:
         plan.append(("map: main country only, one month",
                      lambda: q.country_counts(conn, F(main_only=True, date_from="2022-03-01",
                                                       date_to="2022-03-31"))))
+        plan.append(("map: main country only, whole corpus",
+                     lambda: q.country_counts(conn, F(main_only=True))))
     # the other views with a search for a string in most articles (the complement plan)
     said = F(search="said")
     plan.append(("matching articles: search 'said', one year",
