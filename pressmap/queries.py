@@ -177,14 +177,16 @@ def _counts_by_complement(conn: sqlite3.Connection, f: Filters) -> list[dict] | 
 
 
 def _article_filter(
-    f: Filters, rid: str = "rid", prefix: str = "", complement: bool = False
+    f: Filters, rid: str = "rid", prefix: str = "", complement: bool = False,
+    missing: bool = False,
 ) -> tuple[str, list]:
     """WHERE clause over ``published``, ``source``, ``language`` (named ``prefix`` + column: those
     of ``articles`` and of ``article_country`` alike) and the article id column ``rid``.
 
     The search is ``rid IN (<the articles with it>)``, or with ``complement`` (only for a string
     :func:`_by_complement` accepts) ``rid NOT IN (<the articles without it>)``: SQLite builds the
-    subquery's ephemeral index once per statement, from a few times fewer ids."""
+    subquery's ephemeral index once per statement, from a few times fewer ids. ``missing``
+    keeps the articles *without* the string instead (to subtract their share)."""
     where, args = [], []
     if f.date_from:
         where.append(f"{prefix}published >= ?")
@@ -198,9 +200,9 @@ def _article_filter(
     if f.languages:
         where.append(f"{prefix}language IN ({','.join('?' * len(f.languages))})")
         args += list(f.languages)
-    if f.search and complement:
+    if f.search and (complement or missing):
         sql, sargs = _missing_rids(f.search.lower())
-        where.append(f"{prefix}{rid} NOT IN ({sql})")
+        where.append(f"{prefix}{rid} {'IN' if missing else 'NOT IN'} ({sql})")
         args += sargs
     elif f.search:
         sql, sargs = _search_rids(f)
@@ -220,25 +222,26 @@ def _selected(f: Filters, prefix: str = "") -> str | None:
 
 
 def _rows_where(
-    f: Filters, prefix: str = "", complement: bool = False
+    f: Filters, prefix: str = "", complement: bool = False, missing: bool = False
 ) -> tuple[str, list] | None:
     """WHERE clause picking the ``article_country`` rows (one per article and country) that pass
     every filter but ``main_only``, and their count of chosen mentions; None: none can pass."""
     n = _selected(f, prefix)
     if n is None:
         return None
-    awhere, args = _article_filter(f, rid="article", prefix=prefix, complement=complement)
+    awhere, args = _article_filter(f, rid="article", prefix=prefix, complement=complement,
+                                   missing=missing)
     return f"{n} >= ? AND {awhere}", [max(f.min_mentions, 1), *args], n
 
 
-def _per_article(f: Filters, complement: bool = False) -> tuple[str, list]:
+def _per_article(f: Filters, complement: bool = False, missing: bool = False) -> tuple[str, list]:
     """SQL for (article, iso3, n) rows that pass the filters (``complement``: see
     :func:`_article_filter`).
 
     One row per (article, country) is stored in ``article_country`` with the article's date,
     source and language, so this is a single indexed pass, no join and no grouping.
     """
-    per = _rows_where(f, complement=complement)
+    per = _rows_where(f, complement=complement, missing=missing)
     if per is None:
         return "SELECT 0 AS article, '' AS iso3, 0 AS n WHERE 0", []
     where, args, n = per
@@ -571,6 +574,13 @@ def co_mentions(
             (iso3, iso3, iso3, limit),
         ).fetchall()
         return [{"iso3": r[0], "articles": r[1]} for r in rows]
+    subtract = (
+        f.search is not None
+        and _unfiltered(replace(f, search=None))
+        and _by_complement(conn, f)
+    )
+    if subtract:  # all articles' pairs (kept by triggers) less those of the articles without it
+        return _co_mentions_by_complement(conn, f, iso3, limit)
     if iso3:
         complement = _by_complement(conn, f)
         left, largs = _per_article(f, complement)
@@ -599,6 +609,36 @@ def co_mentions(
         args + [limit],
     ).fetchall()
     return [{"a": r[0], "b": r[1], "articles": r[2]} for r in rows]
+
+
+def _co_mentions_by_complement(
+    conn: sqlite3.Connection, f: Filters, iso3: str | None, limit: int
+) -> list[dict]:
+    """:func:`co_mentions` for a search alone, for a string in most articles: the pairs of the
+    whole corpus (``country_pairs``, kept by triggers) less the pairs of the articles without
+    the string (a few times fewer rows to join to themselves)."""
+    total: dict[tuple[str, str], int] = {
+        (a, b): n for a, b, n in conn.execute(
+            "SELECT a, b, articles FROM country_pairs WHERE articles > 0"
+            + (" AND (a = ? OR b = ?)" if iso3 else ""),
+            (iso3, iso3) if iso3 else (),
+        )
+    }
+    per, args = _per_article(f, missing=True)
+    pair_filter = " AND ? IN (l.iso3, r.iso3)" if iso3 else ""
+    for a, b, n in conn.execute(
+        f"WITH p AS MATERIALIZED ({per}) SELECT l.iso3, r.iso3, COUNT(*) FROM p l JOIN p r"
+        f" ON r.article = l.article AND r.iso3 > l.iso3{pair_filter} GROUP BY 1, 2",
+        args + ([iso3] if iso3 else []),
+    ):
+        total[(a, b)] -= n
+    if iso3:
+        others = [(b if a == iso3 else a, n) for (a, b), n in total.items() if n > 0]
+        others.sort(key=lambda r: (-r[1], r[0]))
+        return [{"iso3": o, "articles": n} for o, n in others[:limit]]
+    pairs = sorted(((a, b, n) for (a, b), n in total.items() if n > 0),
+                   key=lambda r: (-r[2], r[0], r[1]))
+    return [{"a": a, "b": b, "articles": n} for a, b, n in pairs[:limit]]
 
 
 def articles_table(
