@@ -336,6 +336,15 @@ def country_counts(conn: sqlite3.Connection, f: Filters = Filters()) -> list[dic
             " GROUP BY iso3 ORDER BY 2 DESC, 3 DESC, 1",
             args,
         ).fetchall()
+    elif _selected(f) == "n" and f.min_mentions <= 1 and not (
+        f.date_from or f.date_to or f.sources or f.languages
+    ):  # every kind counted: the main countries stored at ingest (article_country.main)
+        awhere, args = _article_filter(f, rid="article", complement=_by_complement(conn, f))
+        rows = conn.execute(
+            f"SELECT iso3, COUNT(*), SUM(n) FROM article_country WHERE main = 1 AND {awhere}"
+            " GROUP BY iso3 ORDER BY 2 DESC, 3 DESC, 1",
+            args,
+        ).fetchall()
     else:
         # (no complement: the main countries' window functions cost the time, not the search)
         sql, args = _per_article(f)

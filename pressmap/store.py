@@ -49,7 +49,7 @@ from pathlib import Path
 from pressmap.model import KINDS, AnalyzedArticle, Article
 
 DEFAULT_DB = "pressmap.db"
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 #: ``article_country`` column holding the mention count of each kind.
 KIND_COLUMNS = {k: f"n_{k}" for k in KINDS}
@@ -121,12 +121,15 @@ CREATE TABLE IF NOT EXISTS article_country (
     kinds INTEGER NOT NULL,
     n INTEGER NOT NULL,
     {_KIND_COLS_SQL},
+    main INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (iso3, article)
 ) WITHOUT ROWID;
 -- one article's rows; with n, the rows of the articles a search leaves out, without the table
 CREATE INDEX IF NOT EXISTS article_country_by_article ON article_country (article, n);
 -- newest first within a country: snippets pages and date ranges walk this index
 CREATE INDEX IF NOT EXISTS article_country_by_date ON article_country (iso3, published DESC, article);
+-- the main countries of each article (every kind counted): the main-country map reads only these
+CREATE INDEX IF NOT EXISTS article_country_main ON article_country (iso3, n, article) WHERE main = 1;
 CREATE TABLE IF NOT EXISTS country_totals (
     iso3 TEXT PRIMARY KEY, articles INTEGER NOT NULL, mentions INTEGER NOT NULL
 ) WITHOUT ROWID;
@@ -212,6 +215,26 @@ INSERT INTO article_country (iso3, article, kinds, n, {", ".join(KIND_COLUMNS.va
 SELECT c.*, a.published, a.source, a.language
 FROM ({_COUNTS_FROM_MENTIONS}) c JOIN articles a ON a.rid = c.article;
 """
+# An article's main countries (every kind counted): its most-mentioned countries; among them,
+# those named in its title if any is. Stored as article_country.main (version 6).
+_MAIN_ROWS = """
+WITH top AS (SELECT article, iso3 FROM (SELECT article, iso3, n,
+    MAX(n) OVER (PARTITION BY article) AS best FROM article_country) WHERE n = best),
+ t AS (SELECT top.article, top.iso3, EXISTS (
+    SELECT 1 FROM mentions m JOIN articles a ON a.rid = m.article
+    WHERE m.article = top.article AND m.iso3 = top.iso3 AND instr(a.title, m.surface) > 0
+ ) AS in_title FROM top),
+ u AS (SELECT article, iso3, in_title, MAX(in_title) OVER (PARTITION BY article) AS any_title
+    FROM t)
+SELECT iso3, article FROM u WHERE in_title OR NOT any_title"""
+_FILL_MAIN = f"""
+DROP TABLE IF EXISTS temp.pressmap_main;
+CREATE TEMP TABLE pressmap_main AS {_MAIN_ROWS};
+UPDATE article_country SET main = 0 WHERE main != 0;
+UPDATE article_country SET main = 1
+WHERE (iso3, article) IN (SELECT iso3, article FROM temp.pressmap_main);
+DROP TABLE temp.pressmap_main;
+"""
 # Index every article's text anew (and list those to recheck).
 _REBUILD_TEXT_INDEX = f"""
 DELETE FROM fts_pending;
@@ -219,6 +242,24 @@ INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
 DELETE FROM fts_recheck;
 INSERT INTO fts_recheck SELECT rid FROM articles a WHERE {_folded("a")};
 """
+
+
+def _main_countries(per_country: dict[str, list[int]], mentions: list[tuple],
+                    title: str | None) -> set[str]:
+    """What :data:`_MAIN_ROWS` selects for one article: ``per_country`` maps ISO3 to its
+    ``article_country`` counts (``[kinds, n, ...]``), ``mentions`` are tuples (ISO3 first,
+    surface fourth).
+
+    >>> sorted(_main_countries({"FRA": [1, 2], "DEU": [1, 2], "ITA": [1, 1]},
+    ...                        [("DEU", 0, 5, "Berlin")], "Berlin talks"))
+    ['DEU']
+    """
+    if not per_country:
+        return set()
+    best = max(row[1] for row in per_country.values())
+    top = {iso3 for iso3, row in per_country.items() if row[1] == best}
+    named = {m[0] for m in mentions if m[0] in top and title and m[3] in title}
+    return named or top
 
 
 def rebuild_summaries(conn: sqlite3.Connection) -> None:
@@ -230,7 +271,7 @@ def rebuild_summaries(conn: sqlite3.Connection) -> None:
         conn.execute("DELETE FROM country_totals")
         conn.execute("DELETE FROM country_pairs")
         conn.execute("DELETE FROM country_days")
-        for stmt in _statements(_FILL_ARTICLE_COUNTRY + _REBUILD_TEXT_INDEX):
+        for stmt in _statements(_FILL_ARTICLE_COUNTRY + _FILL_MAIN + _REBUILD_TEXT_INDEX):
             conn.execute(stmt)
 
 
@@ -337,6 +378,10 @@ def _migrate(conn: sqlite3.Connection) -> None:
                 f"database schema version {version} is newer than this pressmap "
                 f"({SCHEMA_VERSION}): upgrade pressmap"
             )
+        if version is not None and 2 <= version < 6 and "main" not in {
+            r[1] for r in conn.execute("PRAGMA table_info(article_country)")
+        }:  # main countries: version 6
+            conn.execute("ALTER TABLE article_country ADD COLUMN main INTEGER NOT NULL DEFAULT 0")
         if version is not None and version < 5:  # made anew below, as version 5 has them
             n = conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
             if n >= 20_000:  # about 6 minutes per million articles here: say why it waits
@@ -352,6 +397,9 @@ def _migrate(conn: sqlite3.Connection) -> None:
                 conn.execute(stmt)
         elif version == 2:
             for stmt in _statements(_MIGRATE_V2):
+                conn.execute(stmt)
+        if version is not None and version < 6:
+            for stmt in _statements(_FILL_MAIN):
                 conn.execute(stmt)
         if version is not None and version < 5:
             for stmt in _statements(_REBUILD_TEXT_INDEX):
@@ -488,11 +536,13 @@ class Store:
                 row[0] |= KIND_BITS[kind]
                 row[2 + KINDS.index(kind)] += n
             row[1] += n
+        main = _main_countries(per_country, mentions, a.title)
         cur.executemany(
             "INSERT INTO article_country (iso3, article, published, source, language, kinds, n, "
-            f"{', '.join(KIND_COLUMNS.values())}) VALUES (?,?,?,?,?{',?' * (len(KINDS) + 2)})",
+            f"{', '.join(KIND_COLUMNS.values())}, main)"
+            f" VALUES (?,?,?,?,?{',?' * (len(KINDS) + 3)})",
             [
-                (iso3, rid, a.published, a.source, a.language, *row)
+                (iso3, rid, a.published, a.source, a.language, *row, iso3 in main)
                 for iso3, row in per_country.items()
             ],
         )
@@ -563,6 +613,10 @@ class Store:
             "country_days has extra rows": "SELECT iso3, day, articles, mentions FROM country_days WHERE articles > 0 EXCEPT"
             " SELECT iso3, substr(published, 1, 10), COUNT(*), SUM(n) FROM article_country"
             " WHERE published IS NOT NULL GROUP BY 1, 2",
+            "article_country main countries differ": f"{_MAIN_ROWS}"
+            " EXCEPT SELECT iso3, article FROM article_country WHERE main = 1",
+            "article_country has extra main countries": "SELECT iso3, article FROM article_country"
+            f" WHERE main = 1 EXCEPT SELECT iso3, article FROM ({_MAIN_ROWS})",
             "orphan mentions": "SELECT 1 FROM mentions WHERE article NOT IN (SELECT rid FROM articles)",
             "articles waiting for the text index are missing":
                 "SELECT 1 FROM fts_pending WHERE rid NOT IN (SELECT rid FROM articles)",
