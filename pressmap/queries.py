@@ -339,12 +339,31 @@ def country_counts(conn: sqlite3.Connection, f: Filters = Filters()) -> list[dic
     elif _selected(f) == "n" and f.min_mentions <= 1 and not (
         f.date_from or f.date_to or f.sources or f.languages
     ):  # every kind counted: the main countries stored at ingest (article_country.main)
-        awhere, args = _article_filter(f, rid="article", complement=_by_complement(conn, f))
-        rows = conn.execute(
-            f"SELECT iso3, COUNT(*), SUM(n) FROM article_country WHERE main = 1 AND {awhere}"
-            " GROUP BY iso3 ORDER BY 2 DESC, 3 DESC, 1",
-            args,
-        ).fetchall()
+        totals = (
+            "SELECT iso3, articles, mentions FROM country_main_totals WHERE articles > 0"
+            " ORDER BY 2 DESC, 3 DESC, 1"
+        )
+        if not f.search:  # kept by triggers
+            rows = conn.execute(totals).fetchall()
+        elif _by_complement(conn, f):  # all of them less those of the articles without it
+            out = {r[0]: [r[1], r[2]] for r in conn.execute(totals)}
+            awhere, args = _article_filter(f, rid="article", missing=True)
+            for iso3, articles, mentions in conn.execute(
+                f"SELECT iso3, COUNT(*), SUM(n) FROM article_country WHERE main = 1 AND {awhere}"
+                " GROUP BY iso3",
+                args,
+            ):
+                out[iso3][0] -= articles
+                out[iso3][1] -= mentions
+            rows = sorted(((k, a, m) for k, (a, m) in out.items() if a > 0),
+                          key=lambda r: (-r[1], -r[2], r[0]))
+        else:
+            awhere, args = _article_filter(f, rid="article")
+            rows = conn.execute(
+                f"SELECT iso3, COUNT(*), SUM(n) FROM article_country WHERE main = 1 AND {awhere}"
+                " GROUP BY iso3 ORDER BY 2 DESC, 3 DESC, 1",
+                args,
+            ).fetchall()
     else:
         # (no complement: the main countries' window functions cost the time, not the search)
         sql, args = _per_article(f)

@@ -141,6 +141,20 @@ CREATE TRIGGER IF NOT EXISTS article_country_del AFTER DELETE ON article_country
     UPDATE country_totals SET articles = articles - 1, mentions = mentions - old.n
     WHERE iso3 = old.iso3;
 END;
+-- per country, the articles it is a main country of (every kind counted): the main-country map
+CREATE TABLE IF NOT EXISTS country_main_totals (
+    iso3 TEXT PRIMARY KEY, articles INTEGER NOT NULL, mentions INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS article_country_main_ins AFTER INSERT ON article_country
+WHEN new.main = 1 BEGIN
+    INSERT INTO country_main_totals VALUES (new.iso3, 1, new.n)
+    ON CONFLICT (iso3) DO UPDATE SET articles = articles + 1, mentions = mentions + new.n;
+END;
+CREATE TRIGGER IF NOT EXISTS article_country_main_del AFTER DELETE ON article_country
+WHEN old.main = 1 BEGIN
+    UPDATE country_main_totals SET articles = articles - 1, mentions = mentions - old.n
+    WHERE iso3 = old.iso3;
+END;
 -- per pair of countries (a < b), the articles naming both: the unfiltered co-mention view
 CREATE TABLE IF NOT EXISTS country_pairs (
     a TEXT NOT NULL, b TEXT NOT NULL, articles INTEGER NOT NULL, PRIMARY KEY (a, b)
@@ -234,6 +248,9 @@ UPDATE article_country SET main = 0 WHERE main != 0;
 UPDATE article_country SET main = 1
 WHERE (iso3, article) IN (SELECT iso3, article FROM temp.pressmap_main);
 DROP TABLE temp.pressmap_main;
+DELETE FROM country_main_totals;
+INSERT INTO country_main_totals
+SELECT iso3, COUNT(*), SUM(n) FROM article_country WHERE main = 1 GROUP BY iso3;
 """
 # Index every article's text anew (and list those to recheck).
 _REBUILD_TEXT_INDEX = f"""
@@ -617,6 +634,12 @@ class Store:
             " EXCEPT SELECT iso3, article FROM article_country WHERE main = 1",
             "article_country has extra main countries": "SELECT iso3, article FROM article_country"
             f" WHERE main = 1 EXCEPT SELECT iso3, article FROM ({_MAIN_ROWS})",
+            "country_main_totals differ": "SELECT iso3, COUNT(*), SUM(n) FROM article_country"
+            " WHERE main = 1 GROUP BY 1 EXCEPT SELECT iso3, articles, mentions"
+            " FROM country_main_totals WHERE articles > 0",
+            "country_main_totals has extra rows": "SELECT iso3, articles, mentions"
+            " FROM country_main_totals WHERE articles > 0 EXCEPT SELECT iso3, COUNT(*), SUM(n)"
+            " FROM article_country WHERE main = 1 GROUP BY 1",
             "orphan mentions": "SELECT 1 FROM mentions WHERE article NOT IN (SELECT rid FROM articles)",
             "articles waiting for the text index are missing":
                 "SELECT 1 FROM fts_pending WHERE rid NOT IN (SELECT rid FROM articles)",

@@ -512,6 +512,9 @@ def _as_version_4(c: sqlite3.Connection) -> None:
     c.execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
     c.execute("DELETE FROM fts_pending")
     c.execute("DROP INDEX article_country_main")  # no main countries before version 6
+    c.execute("DROP TRIGGER article_country_main_ins")
+    c.execute("DROP TRIGGER article_country_main_del")
+    c.execute("DROP TABLE country_main_totals")
     c.execute("ALTER TABLE article_country DROP COLUMN main")
     c.execute("DROP TABLE fts_recheck")
     c.execute("DROP TRIGGER articles_fts_pending")
