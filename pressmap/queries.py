@@ -17,7 +17,7 @@ import sqlite3
 from dataclasses import dataclass, field, replace
 
 from pressmap.model import KINDS
-from pressmap.store import KIND_COLUMNS
+from pressmap.store import KIND_COLUMNS, main_rows_sql
 
 
 @dataclass(frozen=True)
@@ -249,21 +249,7 @@ def _per_article(f: Filters, complement: bool = False, missing: bool = False) ->
     if not f.main_only:
         return sql, args
     kinds = [k for k in KINDS if k in f.kinds]
-    # the most-mentioned countries of each article; among them, those named in the title
-    # (window functions: one pass over the rows that pass, no per-row subquery)
-    main = (
-        f"WITH p AS MATERIALIZED ({sql}),"
-        " top AS (SELECT article, iso3, n FROM (SELECT article, iso3, n,"
-        "   MAX(n) OVER (PARTITION BY article) AS best FROM p) WHERE n = best),"
-        " t AS (SELECT top.article, top.iso3, top.n, EXISTS ("
-        "   SELECT 1 FROM mentions m JOIN articles a ON a.rid = m.article"
-        "   WHERE m.article = top.article AND m.iso3 = top.iso3"
-        f"   AND m.kind IN ({','.join('?' * len(kinds))}) AND instr(a.title, m.surface) > 0"
-        " ) AS in_title FROM top),"
-        " u AS (SELECT article, iso3, n, in_title,"
-        "   MAX(in_title) OVER (PARTITION BY article) AS any_title FROM t)"
-        " SELECT article, iso3, n FROM u WHERE in_title OR NOT any_title"
-    )
+    main = main_rows_sql(sql, f"AND m.kind IN ({','.join('?' * len(kinds))})")
     return main, args + kinds
 
 

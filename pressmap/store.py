@@ -229,18 +229,31 @@ INSERT INTO article_country (iso3, article, kinds, n, {", ".join(KIND_COLUMNS.va
 SELECT c.*, a.published, a.source, a.language
 FROM ({_COUNTS_FROM_MENTIONS}) c JOIN articles a ON a.rid = c.article;
 """
-# An article's main countries (every kind counted): its most-mentioned countries; among them,
-# those named in its title if any is. Stored as article_country.main (version 6).
-_MAIN_ROWS = """
-WITH top AS (SELECT article, iso3 FROM (SELECT article, iso3, n,
-    MAX(n) OVER (PARTITION BY article) AS best FROM article_country) WHERE n = best),
- t AS (SELECT top.article, top.iso3, EXISTS (
-    SELECT 1 FROM mentions m JOIN articles a ON a.rid = m.article
-    WHERE m.article = top.article AND m.iso3 = top.iso3 AND instr(a.title, m.surface) > 0
- ) AS in_title FROM top),
- u AS (SELECT article, iso3, in_title, MAX(in_title) OVER (PARTITION BY article) AS any_title
-    FROM t)
-SELECT iso3, article FROM u WHERE in_title OR NOT any_title"""
+def main_rows_sql(rows: str, kind_test: str = "") -> str:
+    """SQL of the main (article, iso3, n) among ``rows`` (a SELECT of article, iso3, n): each
+    article's most-mentioned countries; among them, those named in its title (a mention of
+    theirs, ``kind_test`` passing, found in it) if any is. Window functions: one pass over the
+    rows, no per-row subquery. Stored for every kind as article_country.main (version 6).
+
+    >>> "PARTITION BY article" in main_rows_sql("SELECT article, iso3, n FROM article_country")
+    True
+    """
+    return (
+        f"WITH p AS MATERIALIZED ({rows}),"
+        " top AS (SELECT article, iso3, n FROM (SELECT article, iso3, n,"
+        "   MAX(n) OVER (PARTITION BY article) AS best FROM p) WHERE n = best),"
+        " t AS (SELECT top.article, top.iso3, top.n, EXISTS ("
+        "   SELECT 1 FROM mentions m JOIN articles a ON a.rid = m.article"
+        f"   WHERE m.article = top.article AND m.iso3 = top.iso3 {kind_test}"
+        "   AND instr(a.title, m.surface) > 0"
+        " ) AS in_title FROM top),"
+        " u AS (SELECT article, iso3, n, in_title,"
+        "   MAX(in_title) OVER (PARTITION BY article) AS any_title FROM t)"
+        " SELECT article, iso3, n FROM u WHERE in_title OR NOT any_title"
+    )
+
+
+_MAIN_ROWS = main_rows_sql("SELECT article, iso3, n FROM article_country")
 _FILL_MAIN = f"""
 DROP TABLE IF EXISTS temp.pressmap_main;
 CREATE TEMP TABLE pressmap_main AS {_MAIN_ROWS};
@@ -630,7 +643,7 @@ class Store:
             "country_days has extra rows": "SELECT iso3, day, articles, mentions FROM country_days WHERE articles > 0 EXCEPT"
             " SELECT iso3, substr(published, 1, 10), COUNT(*), SUM(n) FROM article_country"
             " WHERE published IS NOT NULL GROUP BY 1, 2",
-            "article_country main countries differ": f"{_MAIN_ROWS}"
+            "article_country main countries differ": f"SELECT iso3, article FROM ({_MAIN_ROWS})"
             " EXCEPT SELECT iso3, article FROM article_country WHERE main = 1",
             "article_country has extra main countries": "SELECT iso3, article FROM article_country"
             f" WHERE main = 1 EXCEPT SELECT iso3, article FROM ({_MAIN_ROWS})",
