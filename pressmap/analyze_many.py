@@ -14,14 +14,14 @@ with the input, and the output is the same, byte for byte, as with one process.
 from __future__ import annotations
 
 import multiprocessing
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from itertools import islice
+from itertools import chain, islice
 
 from pressmap import analysis
 from pressmap.model import AnalyzedArticle, Article, ReadError
+from pressmap.pools import in_order
 
 CHUNK = 64  # articles per task: large enough that sending it costs little beside analysing it
 IN_FLIGHT = 3  # tasks queued per worker
@@ -95,27 +95,15 @@ def analyze_many(
         return
     global _WORK
     _WORK = (detector, render)
-    window: deque[tuple[list, Future]] = deque()
     try:
         with ProcessPoolExecutor(jobs, mp_context=ctx) as pool:
-
-            def drain(limit: int) -> Iterator[tuple[Article | ReadError, Outcome]]:
-                while len(window) > limit:
-                    done, fut = window.popleft()
-                    yield from zip(done, fut.result(), strict=True)
-
-            window.append((first, pool.submit(_run_chunk, first)))
-            window.append((second, pool.submit(_run_chunk, second)))
-            for c in chunks:
-                window.append((c, pool.submit(_run_chunk, c)))
-                yield from drain(jobs * IN_FLIGHT)
-            yield from drain(0)
+            for c, res in in_order(pool, _run_chunk, chain((first, second), chunks),
+                                   jobs * IN_FLIGHT):
+                yield from zip(c, res, strict=True)
     except BrokenProcessPool:
         raise WorkerDied(
             "an analysing process died (killed, or out of memory); run with --jobs 1 to see"
             " which article"
         ) from None
     finally:
-        for _, fut in window:
-            fut.cancel()
         _WORK = None

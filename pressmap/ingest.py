@@ -20,14 +20,16 @@ import multiprocessing
 import os
 import pickle
 import sqlite3
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 from pressmap.analysis import analyze_article
 from pressmap.model import Article, ReadError
+from pressmap.pools import in_order
 from pressmap.store import Store, content_hash
 
 BATCH = 500  # articles per write transaction
@@ -273,24 +275,12 @@ def ingest(
     ctx = multiprocessing.get_context(
         "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     )
-    window: deque[tuple[list, Future]] = deque()
     with ProcessPoolExecutor(
         jobs, mp_context=ctx, initializer=_init_worker, initargs=(det_bytes,)
     ) as pool:
-
-        def submit(chunk: list[tuple[Article, str]]) -> None:
-            window.append((chunk, pool.submit(analyze_chunk, chunk)))
-            while len(window) >= jobs * IN_FLIGHT:  # bounded: wait for the oldest
-                done, fut = window.popleft()
-                take(done, fut.result())
-
-        submit(first)
-        submit(second)
-        for chunk in chunks:
-            submit(chunk)
-        while window:
-            done, fut = window.popleft()
-            take(done, fut.result())
+        for done, res in in_order(pool, analyze_chunk, chain((first, second), chunks),
+                                  jobs * IN_FLIGHT):  # bounded: the input is read as results come
+            take(done, res)
     flush()
     store.index_text()
     return summary
