@@ -282,13 +282,18 @@ def test_corrupt_db_is_refused_and_not_overwritten(work, kind):
     assert _digest(db) == before
 
 
-def test_another_programs_sqlite_file_is_left_as_it_was(work):
-    db = work / "other.db"
+def _foreign_db(db, table: str) -> None:
+    """Another program's SQLite file: one table of its own holding one row."""
     conn = sqlite3.connect(db)
-    conn.execute("CREATE TABLE articles (x)")
-    conn.execute("INSERT INTO articles VALUES ('keep me')")
+    conn.execute(f"CREATE TABLE {table} (x)")
+    conn.execute(f"INSERT INTO {table} VALUES ('keep me')")
     conn.commit()
     conn.close()
+
+
+def test_another_programs_sqlite_file_is_left_as_it_was(work):
+    db = work / "other.db"
+    _foreign_db(db, "articles")
     p = run("ingest", "in.jsonl", "--db", "other.db", cwd=work)
     _one_line_error(p, "other.db", "not a pressmap database")
     conn = sqlite3.connect(db)
@@ -358,11 +363,7 @@ def test_tsv_output_cannot_drive_the_terminal(tmp_path):
 def test_foreign_sqlite_file_without_clashing_tables_is_byte_identical(work):
     """A file holding only its own tables gains no pressmap tables and is not switched to WAL."""
     db = work / "notes.db"
-    conn = sqlite3.connect(db)
-    conn.execute("CREATE TABLE notes (body TEXT)")
-    conn.execute("INSERT INTO notes VALUES ('keep me')")
-    conn.commit()
-    conn.close()
+    _foreign_db(db, "notes")
     before = _digest(db)
     for cmd in COMMANDS:
         _one_line_error(run(*cmd, "--db", "notes.db", cwd=work), "notes.db", "not a pressmap database")
