@@ -28,6 +28,7 @@ from pressmap.mapview import base_map, country_layer, install_leaflet, pct  # no
 from pressmap.model import KINDS  # noqa: E402
 from pressmap.render import article_colours, highlight, highlight_multi, inert, safe_url  # noqa: E402
 from pressmap.store import Store, connect, default_db_path  # noqa: E402
+from pressmap.wording import counted  # noqa: E402
 
 STATIC = Path(__file__).resolve().parent / "static" / "leaflet"
 SHADE_BY = {
@@ -400,7 +401,7 @@ def add_export_tab(db: DB, f, shade, method, fc, names, counts, n_articles) -> N
     results = st.session_state.get("ingest_results")
     if results:
         added = sum(r["new"] + r["updated"] for r in results)
-        st.success(f"{added} article{'s' if added != 1 else ''} added or updated; the map shows"
+        st.success(f"{counted(added, 'article')} added or updated; the map shows"
                    " them.")
         lines = "".join(
             f"<li><code>{inert(r['input'])}</code>: <b>{inert(r['result'])}</b>"
@@ -478,9 +479,11 @@ def main() -> None:
     n_articles = db.matching_articles(f)
     stats = db.stats()
     st.title("pressmap: who is in the news")
-    st.caption(f"{stats['articles']:,} articles · {stats['sources']} sources · "
-               f"{stats['countries']} countries · {n_articles:,} articles match the filters · "
-               f"{len(counts)} countries in view")
+    match = "matches" if n_articles == 1 else "match"
+    st.caption(f"{counted(stats['articles'], 'article')} · {counted(stats['sources'], 'source')} · "
+               f"{counted(stats['countries'], 'country', 'countries')} · "
+               f"{counted(n_articles, 'article')} {match} the filters · "
+               f"{counted(len(counts), 'country', 'countries')} in view")
     tab_map, tab_overview, tab_add = st.tabs(TABS, key="tab", on_change="rerun",
                                              bind="query-params")
     if tab_map.open:  # a map drawn in a hidden tab has no size, so Leaflet mis-draws it

@@ -21,6 +21,7 @@ from pathlib import Path
 import folium
 
 from pressmap.classify import NOT_MENTIONED, Classes
+from pressmap.wording import counted
 
 LEAFLET_BASE = "/app/static/leaflet"  # where the dashboard serves xstatic-leaflet's files
 BACKGROUND = "#cfe3f0"  # sea
@@ -96,8 +97,7 @@ def country_layer(
         c = counts.get(p["iso3"], {})
         p["articles"] = int(c.get("articles", 0))
         p["mentions"] = int(c.get("mentions", 0))
-        p["summary"] = (f"{p['articles']} article{'s' if p['articles'] != 1 else ''}, "
-                        f"{p['mentions']} mention{'s' if p['mentions'] != 1 else ''}"
+        p["summary"] = (f"{counted(p['articles'], 'article')}, {counted(p['mentions'], 'mention')}"
                         if p["articles"] else "not mentioned")
         if shares and p["articles"]:
             p["summary"] += f" ({pct(shares.get(p['iso3'], 0))} of articles)"
@@ -120,15 +120,9 @@ def country_layer(
             "weight": 2.5 if sel else 0.4,
         }
 
-    tooltip = folium.GeoJsonTooltip(fields=["name", "summary"], labels=False, sticky=True)
-    folium.GeoJson(
-        fc,
-        name="country polygons",
-        style_function=style,
-        highlight_function=lambda f: {"weight": 2, "color": SELECTED_BORDER},
-        tooltip=tooltip,
-        smooth_factor=0.5,
-    ).add_to(group)
+    # Markers first: every polygon paints over them and wins a click inside it, so a marker
+    # only widens the target into the sea or other empty ground (Palestine's dot, which covers
+    # Israel at the first zoom, must not take the clicks meant for Israel).
     if points:
         folium.GeoJson(
             {"type": "FeatureCollection", "features": points},
@@ -139,6 +133,15 @@ def country_layer(
                                       else "#444"},
             tooltip=folium.GeoJsonTooltip(fields=["name", "summary"], labels=False, sticky=True),
         ).add_to(group)
+    tooltip = folium.GeoJsonTooltip(fields=["name", "summary"], labels=False, sticky=True)
+    folium.GeoJson(
+        fc,
+        name="country polygons",
+        style_function=style,
+        highlight_function=lambda f: {"weight": 2, "color": SELECTED_BORDER},
+        tooltip=tooltip,
+        smooth_factor=0.5,
+    ).add_to(group)
     if pairs:
         comention_lines(countries, pairs).add_to(group)
     return group
@@ -157,7 +160,7 @@ def comention_lines(countries: dict, pairs: list[dict]) -> folium.FeatureGroup:
         folium.PolyLine(
             [[a["label_lat"], a["label_lon"]], [b["label_lat"], b["label_lon"]]],
             color=LINE_COLOUR, weight=round(1 + 4 * n / top, 1), opacity=0.55,
-            tooltip=f"{_plain(a['name'])} – {_plain(b['name'])}: {n} article{'s' if n != 1 else ''}",
+            tooltip=f"{_plain(a['name'])} – {_plain(b['name'])}: {counted(n, 'article')}",
             interactive=True,
         ).add_to(group)
     return group

@@ -50,6 +50,16 @@ def test_small_mentioned_countries_get_a_marker(html: str) -> None:
     assert "new L.CircleMarker" in html and '"fill": true' in html
 
 
+def test_polygons_are_drawn_over_the_markers(html: str) -> None:
+    """Leaflet stacks vector layers in the order they are added: the polygons come after the
+    markers, so a click inside a country's polygon is that country's, never a neighbour's dot."""
+    layers = [json.loads(m.group(1))["features"] for m in
+              re.finditer(r'geo_json_[0-9a-f]+_add\((\{"bbox".*?|\{"features".*?)\);\n', html, re.S)]
+    kinds = ["points" if all(f["geometry"]["type"] == "Point" for f in fs) else "polygons"
+             for fs in layers]
+    assert kinds == ["points", "polygons"]
+
+
 def test_colours_follow_the_classes() -> None:
     fc = load_countries()
     c = classify({"AZE": 1, "USA": 100})
