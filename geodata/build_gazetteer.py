@@ -27,6 +27,7 @@ from babel import Locale
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "gazetteer.json"
+US_STANDALONE = 300_000  # pressmap.detect._US_STANDALONE
 ADDITIONS = HERE / "gazetteer_additions.toml"
 LANGS = ("fr", "de", "es", "pt", "it", "ru", "ar", "zh")
 WORLD_COUNTRIES = "world-countries@5.1.0"
@@ -239,6 +240,12 @@ def build() -> dict:
         rows.add("en", st["name"], "USA", "place", 10**6, "s")
     for name in us_town_names:
         rows.add("en", name, "USA", "place", 0, "u")
+    # A big US city shares its row with its small namesakes ("Dallas", Texas, and Dallas,
+    # Georgia): it is no small town ("t"), or a dateline "DALLAS" would need other US signs.
+    # (The size from which pressmap.detect lets a US city count alone.)
+    for row in rows.rows["en"].values():
+        if row[1] == "USA" and row[2] == "place" and row[3] >= US_STANDALONE:
+            row[4] = row[4].replace("t", "")
 
     return {
         "version": 1,

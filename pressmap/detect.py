@@ -65,7 +65,7 @@ _THING_NEXT = frozenset(
     "influenza measles goose geese fruit bat bats mastiff shepherd terrier bulldog poodle "
     "setter pointer spaniel cocker cockroach cockroaches ivy lettuce dressing heritage ancestry "
     "descent pub pubs sausage sausages festival grill bakery songs song music dance dancing "
-    "folk immersion whiskey stew".split()
+    "folk immersion whiskey stew rock pop punk jazz reggae".split()
 )
 _DISEASE_NEXT = frozenset("flu influenza measles encephalitis fever".split())
 # A capitalised run after a name or demonym that ends in one of these names an institution of
@@ -217,6 +217,7 @@ _COUNTY = re.compile(
 )
 _TOWN_BEFORE = re.compile(r"(?:[A-Z][A-Za-z'’.\-]+ ){0,2}[A-Z][A-Za-z'’.\-]+\Z")
 _US_STANDALONE = 300_000  # US cities this big count alone (local news rarely says "USA")
+_US_CITY = 100_000  # below this a US place is a town (the gazetteer's smallest city elsewhere)
 _new = object.__new__
 _setattr = object.__setattr__
 
@@ -317,6 +318,57 @@ class _Spans:
         return s, e
 
 
+# "Tokyo, New York and Sydney" lists cities: a state named like a city, followed by the next
+# item of a list, locates nothing.
+_CITY_NAMED_STATES = frozenset(("New York", "Washington"))
+_LIST_GOES_ON = re.compile(r"(?:,? (?:and|or) |, ?)[A-Z]")
+
+
+def _a_state(text: str, m: re.Match[str] | None) -> bool:
+    """Whether ``m``, a match of ``Detector._us_after`` (", Texas"), names the state a town is
+    in ("Paris, Texas"), rather than the next city of a list ("Tokyo, New York and Sydney")."""
+    if m is None:
+        return False
+    return not (
+        m.group()[1:].strip() in _CITY_NAMED_STATES and _LIST_GOES_ON.match(text, m.end())
+    )
+
+
+_WRAPPED_SPACE = "[ \n]"  # between a name's words: a space, or a line break in wrapped text
+_TOWN_KINDS = frozenset(("capital", "place"))  # readings "City, State" turns into a US town
+_COUNTRY_KINDS = frozenset(("name", "demonym", "abbreviation"))
+
+
+def _spread_located(hits: list[_Hit]) -> None:
+    """One sense per article: a city once located by the words after it ("Belgrade, Minn.",
+    "ST. JOHN'S, Newfoundland") is that city wherever else the article names it. A US town
+    replaces every reading unless one is a country's name, demonym or abbreviation ("a house
+    in Belgrade"); elsewhere, the readings in the same country are kept."""
+    located = {
+        h.surface.lower(): h.readings[0].iso3
+        for h in hits
+        if "us-pattern" in h.notes and len(h.readings) == 1 and h.readings[0].iso3
+    }
+    if not located:
+        return
+    for h in hits:
+        iso3 = located.get(h.surface.lower())
+        if iso3 is None or not h.readings or "us-pattern" in h.notes:
+            continue
+        if iso3 == "USA":
+            if any(r.kind in _COUNTRY_KINDS for r in h.readings):
+                continue
+            keep = [Entry(h.surface, "USA", "place", 0, "p")]
+        else:
+            keep = [r for r in h.readings if r.iso3 == iso3]
+            if not keep:
+                continue
+        h.readings = keep
+        h.fast = False
+        h.chosen = None
+        h.notes.add("us-pattern")
+
+
 def _drop_overlaps(hits: list[_Hit]) -> list[_Hit]:
     """Sort by start; where hits overlap keep the longest (then the earliest)."""
     hits.sort(key=lambda h: (h.start, -h.end))
@@ -397,8 +449,9 @@ def _hides_a_name(phrase: str, table: dict[str, list[Entry]]) -> bool:
     return False
 
 
-def _trie_pattern(words: Iterable[str]) -> str:
-    """Regex alternation over ``words`` as a character trie: longest match first at each start."""
+def _trie_pattern(words: Iterable[str], space: str | None = None) -> str:
+    """Regex alternation over ``words`` as a character trie: longest match first at each start.
+    ``space``: the pattern a space between words stands for (else a space)."""
     trie: dict = {}
     for w in words:
         node = trie
@@ -410,7 +463,7 @@ def _trie_pattern(words: Iterable[str]) -> str:
         keys = sorted(k for k in node if k)
         if not keys:
             return ""
-        alts = [re.escape(k) + rec(node[k]) for k in keys]
+        alts = [(space if k == " " and space else re.escape(k)) + rec(node[k]) for k in keys]
         single = [a for a in alts if len(a) == 1]
         if len(single) > 1 and len(single) == len(alts):
             body = "[" + "".join(single) + "]"
@@ -447,14 +500,16 @@ def _code_stamp() -> bytes:
     return h.digest()
 
 
-def _compile_trie(words: Iterable[str], head: str = "(?:", tail: str = r")(?![\w])") -> re.Pattern[str]:
-    """``re.compile(head + _trie_pattern(words) + tail)``, through the on-disk cache."""
+def _compile_trie(
+    words: Iterable[str], head: str = "(?:", tail: str = r")(?![\w])", space: str | None = None
+) -> re.Pattern[str]:
+    """``re.compile(head + _trie_pattern(words, space) + tail)``, through the on-disk cache."""
     words = sorted(set(words))
     folder = cache_dir()
     if folder is None or _sre.CODESIZE != 4:
-        return re.compile(head + _trie_pattern(words) + tail)
+        return re.compile(head + _trie_pattern(words, space) + tail)
     h = hashlib.sha256(_code_stamp())
-    h.update(f"{head}\x00{tail}\x00".encode())
+    h.update(f"{head}\x00{tail}\x00{space}\x00".encode())
     h.update("\x00".join(words).encode("utf-8", "surrogatepass"))
     key = h.hexdigest()[:40]
     path = folder / f"re-{key}.bin"
@@ -468,7 +523,7 @@ def _compile_trie(words: Iterable[str], head: str = "(?:", tail: str = r")(?![\w
             )
     except Exception:  # noqa: BLE001, S110 - no cache or an unusable one: compile below
         pass
-    pattern = head + _trie_pattern(words) + tail
+    pattern = head + _trie_pattern(words, space) + tail
     try:
         from re import _compiler, _parser
 
@@ -571,8 +626,9 @@ class Detector:
         self._upper_first: frozenset[str] | None = None
         self._upper_fast: dict[str, Entry] = {}
         # ", Texas", ", Tex.", ", TX": only whether it matches at a comma is used.
-        self._us_after = _compile_trie(
-            [*self.g.us_states, *_AP_STATES, *self.g.us_states.values()], r",\s*(?:"
+        states = [*self.g.us_states, *_AP_STATES]
+        self._us_after = _compile_trie(  # and "BIRMINGHAM, MICH.," in all-caps datelines
+            [*states, *(s.upper() for s in states), *self.g.us_states.values()], r",\s*(?:"
         )
 
     # -- compilation ---------------------------------------------------------------------------
@@ -633,11 +689,12 @@ class Detector:
             for w, rs in table.items()
             if w[:1].isupper() and (rs[0].kind != "stop" or len(rs) > 1 or _hides_a_name(w, table))
         ]
-        rx = _compile_trie(main)
+        # A name's words may be split by a line break in hard-wrapped text ("New\nYork").
+        rx = _compile_trie(main, space=_WRAPPED_SPACE)
         # The same trie over the surfaces that start with an ASCII letter: where a text holds
         # none of the other initials it finds exactly the same matches, and the engine skips
         # ahead to [A-Z] far faster than to a set of 60 initials from several scripts.
-        ascii_rx = _compile_trie(w for w in main if w[0].isascii())
+        ascii_rx = _compile_trie((w for w in main if w[0].isascii()), space=_WRAPPED_SPACE)
         initials = frozenset(w[0] for w in main if not w[0].isascii())
         g = self.g
         fast: dict[str, Entry] = {}
@@ -728,8 +785,13 @@ class Detector:
             return None
         words = m.group(1).split()
         for n in range(len(words), 0, -1):
-            for r in self.g.lookup(" ".join(words[:n])):
+            name = " ".join(words[:n])
+            for r in self.g.lookup(name):
                 if r.iso3 and (r.kind == "name" or "r" in r.flags or "s" in r.flags):
+                    if name in _CITY_NAMED_STATES and _LIST_GOES_ON.match(
+                        text, m.start(1) + len(name)
+                    ):
+                        return None  # "London, New York and Tokyo": a list of cities
                     return r.iso3
         return None
 
@@ -748,16 +810,27 @@ class Detector:
         lang_only = c.lang_only
         fast = c.fast
         stop = c.stop
+        us_after = self._us_after.match  # "Belgrade, Minn.": a US town, whatever else it names
         hits: list[_Hit] = []
         for m in c.scanner(text).finditer(text):
             s, e = m.span()
             if s and (text[s - 1].isalnum() or text[s - 1] == "_"):
                 continue
             surface = m.group()
+            if "\n" in surface:
+                surface = surface.replace("\n", " ")  # "New\nYork": the name, unwrapped
             if surface in stop or (surface in lang_only and lang not in lang_only[surface]):
                 continue
             r = fast.get(surface)
-            if r is not None and _plain_context(text, s, e, r.kind, len(table[surface]) > 1):
+            if (
+                r is not None
+                and _plain_context(text, s, e, r.kind, len(table[surface]) > 1)
+                and not (
+                    text[e : e + 1] == ","
+                    and r.kind in _TOWN_KINDS
+                    and _a_state(text, us_after(text, e))
+                )
+            ):
                 hits.append(_Hit(s, e, surface, [r], True))
             else:
                 hits.append(_Hit(s, e, surface, table[surface]))
@@ -790,6 +863,8 @@ class Detector:
         if ", " in text:
             # "Pineville, La.", "CHARLESTON, W.Va.": any town before a US state is in the USA.
             for m in self._us_after.finditer(text):
+                if not _a_state(text, m):
+                    continue
                 t = _TOWN_BEFORE.search(text, max(0, m.start() - 40), m.start())
                 if (
                     t
@@ -822,7 +897,7 @@ class Detector:
                         r is not None
                         and (s == 0 or head[s - 1] == "\n")
                         and _DATELINE.match(text, e)
-                        and not self._us_after.match(text, e)
+                        and not _a_state(text, self._us_after.match(text, e))
                     ):
                         # What _filter and _resolve would conclude, without their checks.
                         hits.append(_Hit(s, e, up, [r], True))
@@ -855,7 +930,7 @@ class Detector:
                     "iso3": e.iso3,
                     "start": h.start,
                     "end": h.end,
-                    "surface": h.surface,
+                    "surface": text[h.start : h.end],
                     "kind": e.kind,
                     "confidence": conf,
                     "sent_start": s0,
@@ -966,7 +1041,7 @@ class Detector:
             # "City, State" (Paris, Texas; Lebanon, Ohio): a US place.
             if (
                 after == ","
-                and self._us_after.match(text, e)
+                and _a_state(text, self._us_after.match(text, e))
                 and (
                     not any(r.kind in ("name", "demonym", "abbreviation") for r in keep)
                     or any(r.iso3 == "USA" and ("u" in r.flags or "t" in r.flags) for r in keep)
@@ -1001,6 +1076,7 @@ class Detector:
                 or _AGE_OF.search(text, max(0, s - 10), s)
             ):
                 h.notes.add("town-use")
+        _spread_located(hits)
         # One sense per article: a name once used like a US town's is that town throughout.
         town_used = {h.surface.lower() for h in hits if "town-use" in h.notes}
         if town_used and self._main is not None:
@@ -1160,6 +1236,18 @@ class Detector:
                 ):
                     # US state/town reading of a foreign name: needs US local evidence and
                     # no sign of the foreign country elsewhere. A country's name needs US places.
+                    if (
+                        "dateline" in h.notes
+                        and "town-use" not in h.notes
+                        and "s" not in r.flags
+                        and r.population < _US_CITY  # Birmingham, Alabama is a city too
+                        and any(
+                            x.iso3 != "USA"
+                            and (x.kind == "capital" or x.population >= g.standalone_population)
+                            for x in h.readings
+                        )
+                    ):
+                        continue  # "TORONTO, April 27 -": a dateline names the big city
                     foreign = max(
                         (other_evidence(i, h.surface) for i in isos if i != "USA"), default=0
                     )

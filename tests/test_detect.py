@@ -647,6 +647,25 @@ def test_sentence_end_pattern_matches_the_plain_form() -> None:
         # An AP dateline after a headline names a US town.
         ("Prosecution rests in Ohio bathtub trial . LEBANON (AP) — A pathologist testified.",
          {"USA"}),
+        # "City, State" locates a capital too, and the city keeps that sense in the article.
+        ("Woman found dead in Belgrade, Minn. A house in Belgrade burned.", {"USA"}),
+        ("Talks in Belgrade, Serbia went on. Belgrade said no.", {"SRB"}),
+        ("BIRMINGHAM, MICH., March 9 - ALC Communication Services said", {"USA"}),
+        ("OAK BROOK, ILL., March 3 - McDonald's Corp said", {"USA"}),
+        ("ST. JOHN'S, Newfoundland, March 3 - The field lies east of St.\nJohn's.", {"CAN"}),
+        # A list of cities is no "City, State" ("New York" is a city and a state).
+        ("Trading in London, New York and Tokyo rose.", {"GBR", "USA", "JPN"}),
+        ("It has offices in Paris, Washington and Tokyo.", {"FRA", "USA", "JPN"}),
+        # A big city's dateline is that city, whatever small US town shares its name, and
+        # a big US city that shares its name with small towns is no small town.
+        ("TORONTO, April 27 - The U.S. unit, based in Nashville and Dallas, said", {"CAN", "USA"}),
+        ("DALLAS, June 2 - AMR Corp, parent company of American Airlines, said", {"USA"}),
+        ("BIRMINGHAM, March 4 - Central Bank of the South, an Alabama bank, said", {"USA"}),
+        # Names wrapped over two lines in hard-wrapped text.
+        ("Exports to the United\nStates and South\nAfrica rose.", {"USA", "ZAF"}),
+        ("The deal in New\nZealand and New\nMexico.", {"NZL", "USA"}),
+        # A demonym before a music genre names the genre.
+        ("Heavy Sandwich played Irish rock favorites.", set()),
     ],
 )
 def test_context_causes(det: Detector, text: str, expected: set[str]) -> None:

@@ -17,7 +17,7 @@ from .conftest import need_shared
 # corpus: (countries F1, explicit F1, explicit precision)
 FLOORS = {
     "geovirus.jsonl": (0.975, 0.97, 0.95),
-    "lgl.jsonl": (0.855, 0.905, 0.865),
+    "lgl.jsonl": (0.857, 0.91, 0.868),
 }
 
 
