@@ -213,9 +213,13 @@ _LATIN_LANGS = ("fr", "de", "es", "pt", "it")
 
 
 _COUNTY = re.compile(
-    r"(?<![\w])(?:Mc|Mac|De|La|Le)?[A-Z][a-z]+(?: [A-Z][a-z]+)? (?:County|Parish|Township|Twp\.)(?![\w])"
+    r"(?<![\w])(?!The )(?:Mc|Mac|De|La|Le)?[A-Z][a-z]+(?: [A-Z][a-z]+)? (?:County|Parish|Township|Twp\.)(?![\w])"
 )
-_TOWN_BEFORE = re.compile(r"(?:[A-Z][A-Za-z'’.\-]+ ){0,2}[A-Z][A-Za-z'’.\-]+\Z")
+# Up to three capitalised words before ", State"; a word with a full stop inside the name is an
+# abbreviation ("St.", "Ft."), never a sentence's last word ("Arms Charges. TBILISI, Georgia").
+_TOWN_BEFORE = re.compile(
+    r"(?:(?:[A-Z][A-Za-z]?\.|[A-Z][A-Za-z'’\-]+) ){0,2}[A-Z][A-Za-z'’.\-]+\Z"
+)
 _US_STANDALONE = 300_000  # US cities this big count alone (local news rarely says "USA")
 _US_CITY = 100_000  # below this a US place is a town (the gazetteer's smallest city elsewhere)
 _new = object.__new__
@@ -337,6 +341,14 @@ def _a_state(text: str, m: re.Match[str] | None) -> bool:
 _WRAPPED_SPACE = "[ \n]"  # between a name's words: a space, or a line break in wrapped text
 _TOWN_KINDS = frozenset(("capital", "place"))  # readings "City, State" turns into a US town
 _COUNTRY_KINDS = frozenset(("name", "demonym", "abbreviation"))
+
+
+def _foreign_county(county: str, table: dict[str, list[Entry]]) -> bool:
+    """Whether "X County" names a county outside the USA: X is a place, region or name known
+    only elsewhere ("Mayo County Council", "Lancashire County", "Renfrew County" in Ontario)."""
+    name = county.rsplit(" ", 1)[0]
+    readings = [r for r in table.get(name, ()) if r.iso3]
+    return bool(readings) and all(r.iso3 != "USA" for r in readings)
 
 
 def _spread_located(hits: list[_Hit]) -> None:
@@ -630,6 +642,14 @@ class Detector:
         self._us_after = _compile_trie(  # and "BIRMINGHAM, MICH.," in all-caps datelines
             [*states, *(s.upper() for s in states), *self.g.us_states.values()], r",\s*(?:"
         )
+        # States named like a country ("Georgia"): "TBILISI, Georgia" is in that country.
+        self._state_countries = {
+            form: r.iso3
+            for st in self.g.us_states
+            for r in self.g.lookup(st)
+            if r.kind == "name" and r.iso3 != "USA"
+            for form in (st, st.upper())
+        }
 
     # -- compilation ---------------------------------------------------------------------------
 
@@ -778,6 +798,12 @@ class Detector:
             }
         return self._upper_rx
 
+    def _in_named_country(self, m: re.Match[str] | None, readings: Iterable[Entry]) -> bool:
+        """Whether the state ``m`` matched after a comma is also the name of a country that
+        one of ``readings`` lies in ("TBILISI, Georgia" is the country)."""
+        iso3 = self._state_countries.get(m.group()[1:].strip()) if m is not None else None
+        return iso3 is not None and any(r.iso3 == iso3 for r in readings)
+
     def _region_after(self, text: str, e: int) -> str | None:
         """ISO3 of a region, state or country named right after ", " at ``e``, else None."""
         m = _REGION_AFTER.match(text, e, e + 120)
@@ -857,6 +883,8 @@ class Detector:
                     hits.append(hit)
         if " County" in text or " Parish" in text or " Township" in text or " Twp." in text:
             for m in _COUNTY.finditer(text):
+                if _foreign_county(m.group(), table):
+                    continue
                 hits.append(
                     _Hit(m.start(), m.end(), m.group(), [Entry(m.group(), "USA", "place", 0, "c")])
                 )
@@ -866,14 +894,13 @@ class Detector:
                 if not _a_state(text, m):
                     continue
                 t = _TOWN_BEFORE.search(text, max(0, m.start() - 40), m.start())
-                if (
-                    t
-                    and not (t.start() and text[t.start() - 1].isalnum())
-                    and not any(
-                        r.kind in ("name", "demonym", "abbreviation") and r.iso3 != "USA"
-                        for r in table.get(t.group().split()[-1], ())
-                    )
-                ):
+                if t is None or (t.start() and text[t.start() - 1].isalnum()):
+                    continue
+                last = t.group().split()[-1]
+                known = table.get(last) or (self._upper()[1].get(last, ()) if last.isupper() else ())
+                if not any(
+                    r.kind in ("name", "demonym", "abbreviation") and r.iso3 != "USA" for r in known
+                ) and not self._in_named_country(m, known):
                     e = Entry(t.group(), "USA", "place", 0, "p")
                     hit = _Hit(t.start(), t.end(), t.group(), [e])
                     hit.notes.add("us-pattern")
@@ -1039,9 +1066,10 @@ class Detector:
                     h.notes.add("us-pattern")  # a located reading: no further evidence needed
                     continue
             # "City, State" (Paris, Texas; Lebanon, Ohio): a US place.
+            state = self._us_after.match(text, e) if after == "," else None
             if (
-                after == ","
-                and _a_state(text, self._us_after.match(text, e))
+                _a_state(text, state)
+                and not self._in_named_country(state, keep)
                 and (
                     not any(r.kind in ("name", "demonym", "abbreviation") for r in keep)
                     or any(r.iso3 == "USA" and ("u" in r.flags or "t" in r.flags) for r in keep)
@@ -1203,6 +1231,10 @@ class Detector:
                 ):
                     h.chosen = r  # fast path: one unambiguous country-level reading
                     continue
+            if "person" in h.notes and any("t" in r.flags for r in h.readings):
+                # A small US town's name next to a capitalised word reads as a name:
+                # "Jim Harrison of the Chamber", "Manufacturers Hanover said".
+                continue
             best: tuple[float, Entry] | None = None
             for r in h.readings:
                 if not r.iso3:

@@ -666,6 +666,19 @@ def test_sentence_end_pattern_matches_the_plain_form() -> None:
         ("The deal in New\nZealand and New\nMexico.", {"NZL", "USA"}),
         # A demonym before a music genre names the genre.
         ("Heavy Sandwich played Irish rock favorites.", set()),
+        # "City, Georgia" is the country when the city is Georgian; a sentence's last word
+        # is no part of a town's name.
+        ("Members Held on Arms Charges. TBILISI, Georgia -- Police arrested several.", {"GEO"}),
+        ("ST. PAUL, Minn., June 1 - Shr 21 cts", {"USA"}),
+        ("Woman dies near Ft. Lauderdale, Fla.", {"USA"}),
+        # "X County" where X is a place known only outside the USA.
+        ("Cork County Council met on Monday.", set()),
+        ("The Orange County sheriff said", {"USA"}),
+        # A small US town's name next to a capitalised word is a name, not the town.
+        ("Jim Harrison of the Woodstock District Chamber of Commerce says sales rose.", set()),
+        ("Manufacturers Hanover said it raised its capital.", set()),
+        # A sea named after a state or country.
+        ("Storms in the Gulf of Alaska are often weaker.", set()),
     ],
 )
 def test_context_causes(det: Detector, text: str, expected: set[str]) -> None:
