@@ -74,6 +74,8 @@ _STATE_BODY = frozenset(
     "Department Ministry Government Embassy Consulate Army Navy Police Parliament Senate "
     "Congress Agency Commission Court Cabinet Military Forces Guard".split()
 )
+# "US-24", "U.S. Highway 82", "U.S. Route 1": a road, a place in the country.
+_ROAD_AFTER = re.compile(r"-\d|\s(?:Highway|Route|Hwy\.?)\s?\d")
 # ... or an organisation named after it ("American Diabetes Association"): no country.
 _ORG_SUFFIX = frozenset(
     "Association Associations Society Group Bank Inc Corp Corporation Company Co Ltd Airlines "
@@ -341,6 +343,16 @@ def _a_state(text: str, m: re.Match[str] | None) -> bool:
 _WRAPPED_SPACE = "[ \n]"  # between a name's words: a space, or a line break in wrapped text
 _TOWN_KINDS = frozenset(("capital", "place"))  # readings "City, State" turns into a US town
 _COUNTRY_KINDS = frozenset(("name", "demonym", "abbreviation"))
+
+
+def _abbreviation_use(text: str, e: int) -> str | None:
+    """The kind an abbreviation ending at ``e`` takes from the words after it: "place" for a
+    road ("U.S. Highway 82", "US-24"), else None. (An agency, "U.S. Army", stays an
+    abbreviation: the gold corpora count it as naming the country.)"""
+    nxt = text[e : e + 1]
+    if (nxt == "-" or nxt == " ") and _ROAD_AFTER.match(text, e):
+        return "place"
+    return None
 
 
 def _foreign_county(county: str, table: dict[str, list[Entry]]) -> bool:
@@ -857,6 +869,10 @@ class Detector:
                     and _a_state(text, us_after(text, e))
                 )
             ):
+                if r.kind == "abbreviation" and text[e : e + 1] in " -":
+                    use = _abbreviation_use(text, e)
+                    if use is not None:
+                        r = Entry(r.surface, r.iso3, use, r.population, r.flags)
                 hits.append(_Hit(s, e, surface, [r], True))
             else:
                 hits.append(_Hit(s, e, surface, table[surface]))
@@ -1010,6 +1026,10 @@ class Detector:
                     if h.surface.isupper() and len(h.surface) <= 3 and not _has_lower(text, s, e):
                         if prev_word.upper() in _US_PRONOUN_PREV:
                             continue
+                    use = _abbreviation_use(text, e)
+                    if use is not None:
+                        keep.append(Entry(r.surface, r.iso3, use, r.population, r.flags))
+                        continue
                 if r.kind == "name" and of_before and _ORG_OF.search(text, max(0, s - 30), s):
                     continue  # "Future Farmers of America", "Boy Scouts of America"
                 if r.kind in ("name", "demonym") and next_low in _DISEASE_NEXT:

@@ -699,3 +699,20 @@ def test_ascii_scanner_finds_what_the_full_pattern_finds(det: Detector, words: l
     assert [m.span() for m in c.scanner(text).finditer(text)] == [
         m.span() for m in c.rx.finditer(text)
     ]
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("The crash closed U.S. Highway 82 for hours.", "place"),  # a road in the USA
+        ("Pott Co. would get the biggest boost from the US-24 project.", "place"),
+        ("The U.S. Route 1 bridge reopened.", "place"),
+        ("Yields on the U.S. 30-year bond rose.", "abbreviation"),
+        ("The U.S. Army relocates the Armor School.", "abbreviation"),
+    ],
+)
+def test_an_abbreviation_before_a_road_number_names_the_road(
+    det: Detector, text: str, kind: str
+) -> None:
+    (m,) = det.detect(text)
+    assert (m.iso3, m.kind) == ("USA", kind)
