@@ -1260,13 +1260,18 @@ class Detector:
                 if not r.iso3:
                     continue
                 other = other_evidence(r.iso3, h.surface)  # never negative
-                if (
+                # Local-news style counts as evidence for a US place that has none; below, only
+                # other > 0 matters, so it cannot flip the answer. It is looked for only where
+                # it is used: not for a lone strong reading (a state, chosen whatever its
+                # score), and for a US town's reading only once the town is chosen.
+                style = (
                     r.iso3 == "USA"
                     and r.kind == "place"
-                    and other == 0  # below, only other > 0 matters: local style can't flip it
+                    and other == 0
                     and ("s" in r.flags or not _strong_place(r, g))
-                ):
-                    other += us_style()
+                    and not (len(h.readings) == 1 and "c" not in r.flags
+                             and _strong_place(r, g, "dateline" in h.notes))
+                )
                 score = 10.0 - _KIND_RANK.get(r.kind, 5)
                 if r.kind == "capital" and len(isos) > 1:
                     score += 4  # a capital outranks a same-named city found by mere evidence
@@ -1278,14 +1283,17 @@ class Detector:
                 if us_town and len(isos) > 1 and "s" not in r.flags and "town-use" not in h.notes:
                     if any("r" in x.flags for x in h.readings):
                         continue  # Ontario the province, not Ontario, California
-                if (
+                town = (
                     us_town
                     and len(isos) > 1
                     and (
                         "s" not in r.flags
                         or any(x.kind in ("name", "capital") for x in h.readings if x.iso3 != "USA")
                     )
-                ):
+                )
+                if style and not town:
+                    other += us_style()
+                if town:
                     # US state/town reading of a foreign name: needs US local evidence and
                     # no sign of the foreign country elsewhere. A country's name needs US places.
                     if (
@@ -1313,7 +1321,8 @@ class Detector:
                         # A capital (Paris, London) needs local news style as well as two
                         # US places: international news names US states next to capitals.
                         need = 2
-                        support = support if us_style() else 0
+                        if support >= need and not us_style():  # (too few: style can't help)
+                            support = 0
                     elif support < need:
                         support += us_style()
                     if "town-use" in h.notes:
@@ -1323,6 +1332,8 @@ class Detector:
                         continue
                     if support >= need and foreign <= 0:
                         score += 20
+                        if style:
+                            other += us_style()
                     else:
                         continue
                 elif "c" in r.flags:  # "X County": US unless the article is about elsewhere
