@@ -13,10 +13,7 @@ with the input, and the output is the same, byte for byte, as with one process.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from itertools import chain, islice
 
 from pressmap import analysis
@@ -58,6 +55,8 @@ def _run_chunk(chunk: list[Article | ReadError]) -> list[Outcome]:
 
 
 def _fork_context():
+    import multiprocessing  # (imported only for --jobs > 1: a one-core run starts faster)
+
     if "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     return None
@@ -93,6 +92,9 @@ def analyze_many(
             for item in c:
                 yield item, _one(item, detector, render)
         return
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     global _WORK
     _WORK = (detector, render)
     try:

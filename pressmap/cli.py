@@ -17,8 +17,6 @@ from pathlib import Path
 
 import click
 
-from pressmap.store import default_db_path
-
 DB_OPTION = click.option(
     "--db",
     "db",
@@ -68,6 +66,8 @@ def _reader_kwargs(opts: dict) -> dict:
 
 
 def _db(db: str | None) -> str:
+    from pressmap.store import default_db_path
+
     return db or default_db_path()
 
 
@@ -156,7 +156,7 @@ def analyze(paths: tuple[str, ...], fmt: str, kinds: str | None, overrides: str 
     import functools
 
     from pressmap.analyze_many import WorkerDied, analyze_many
-    from pressmap.ingest import default_jobs
+    from pressmap.pools import default_jobs
     from pressmap.readers import iter_articles
 
     detector = _detector(kinds, overrides)

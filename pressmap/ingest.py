@@ -17,7 +17,6 @@ in input order; the text index is brought up to date every 20,000 articles and a
 from __future__ import annotations
 
 import multiprocessing
-import os
 import pickle
 import sqlite3
 from collections import Counter
@@ -29,7 +28,7 @@ from pathlib import Path
 
 from pressmap.analysis import analyze_article
 from pressmap.model import Article, ReadError
-from pressmap.pools import in_order
+from pressmap.pools import default_jobs, in_order
 from pressmap.store import Store, content_hash
 
 BATCH = 500  # articles per write transaction
@@ -67,14 +66,6 @@ def analyzer_version() -> str:
     from pressmap import __version__
 
     return f"pressmap-{__version__}"
-
-
-def default_jobs() -> int:
-    """Cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
 
 
 # -- worker side ------------------------------------------------------------------------------

@@ -60,7 +60,10 @@ _STOP_LANGS: dict[str, tuple[str, ...]] = {}
 for _lang, _words in _STOPWORDS.items():
     for _w in _words:
         _STOP_LANGS[_w] = (*_STOP_LANGS.get(_w, ()), _lang)
-_ASCII_GAPS = {i: " " for i in range(128) if not chr(i).isalpha()}
+# ASCII texts are split as bytes (several times faster): every non-letter byte becomes a space,
+# and the stopwords are looked up as bytes (an ASCII text holds only the ASCII ones).
+_ASCII_GAPS = bytes(c if chr(c).isascii() and chr(c).isalpha() else 32 for c in range(256))
+_STOP_LANGS_ASCII = {w.encode(): langs for w, langs in _STOP_LANGS.items() if w.isascii()}
 _last: tuple[str, str | None] = ("", None)  # the last text asked about, and its answer
 
 
@@ -93,16 +96,20 @@ def _detect(text: str) -> str | None:
         if en >= need:
             return "en"
     # ASCII: the letter runs are what is left between non-letters (same words, faster).
-    words = lower.translate(_ASCII_GAPS).split() if ascii_only else _WORD.findall(lower)
+    if ascii_only:
+        words = lower.encode("ascii").translate(_ASCII_GAPS).split()
+        stop = _STOP_LANGS_ASCII
+    else:
+        words = _WORD.findall(lower)
+        stop = _STOP_LANGS
     if not words:
         return None
     scores = dict.fromkeys(_STOPWORDS, 0)
-    get = _STOP_LANGS.get
-    for w, n in Counter(words).items():
-        langs = get(w)
-        if langs is not None:
-            for lang in langs:
-                scores[lang] += n
+    counts = Counter(words)
+    for w in counts.keys() & stop.keys():  # the stopwords present (a set operation)
+        n = counts[w]
+        for lang in stop[w]:
+            scores[lang] += n
     if not ascii_only:  # the hint letters are all non-ASCII
         for lang, rx in _HINTS.items():
             scores[lang] += len(rx.findall(sample)) // 3
