@@ -220,6 +220,8 @@ def query_plan(conn) -> list[tuple[str, object]]:
                                                       date_to="2022-03-31"))))
         plan.append(("map: main country only, whole corpus",
                      lambda: q.country_counts(conn, F(main_only=True))))
+        plan.append(("map: main country only, kinds name+demonym",
+                     lambda: q.country_counts(conn, F(main_only=True, kinds=("name", "demonym")))))
     # the other views with a search for a string in most articles (the complement plan)
     said = F(search="said")
     plan.append(("matching articles: search 'said', one year",
@@ -233,9 +235,13 @@ def query_plan(conn) -> list[tuple[str, object]]:
         plan.append(("co-mention pairs, search 'said'", lambda: q.co_mentions(conn, said)))
     if hasattr(q, "articles_table"):
         plan.append(("articles table, search 'said'", lambda: q.articles_table(conn, said)))
+        plan.append(("articles table, whole corpus", lambda: q.articles_table(conn)))
     if "main_only" in getattr(F, "__dataclass_fields__", {}):
         plan.append(("map: main country only, search 'said'",
                      lambda: q.country_counts(conn, F(main_only=True, search="said"))))
+        plan.append(("map: main country only, kinds name+demonym, search 'said'",
+                     lambda: q.country_counts(conn, F(main_only=True, kinds=("name", "demonym"),
+                                                      search="said"))))
     return plan
 
 

@@ -13,8 +13,11 @@ article and country, see :mod:`pressmap.store`) or read from ``country_totals``.
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from itertools import combinations, islice
 
 from pressmap.model import KINDS
 from pressmap.store import KIND_COLUMNS, main_rows_sql
@@ -143,10 +146,13 @@ def _by_complement(conn: sqlite3.Connection, f: Filters) -> bool:
     """Whether ``f.search`` is best filtered by its complement: an ASCII string the index looks
     up (so :func:`_missing_rids` lists exactly the articles without it) that is in most articles
     (a few times fewer articles to list and test against than those with it). The public queries
-    decide this once and pass it down as ``complement``, where it measured faster: the map (see
-    :func:`_counts_by_complement`), matching articles with another filter, the time series and a
-    country's co-mentions. Not the main-country map, the pairs, the articles table, the mention
-    rows or the snippets: there the rest of the work costs the time and ``NOT IN`` was no faster."""
+    decide this once. The map (:func:`_counts_by_complement`), and with no other filter the
+    main-country map, the co-mentions and (dates allowed) the time series, subtract the share
+    of the articles without the string from the counts without the search; otherwise it is
+    passed down as ``complement`` (matching articles with another filter, a country's time
+    series or co-mentions, the main countries for a kinds selection). Not the mention rows or
+    the snippets (``NOT IN`` was no faster there); the articles table tests each article it
+    walks (:func:`_newest_page`)."""
     s = (f.search or "").lower()
     return _indexed(s) and s.isascii() and _common(conn, s)
 
@@ -234,20 +240,30 @@ def _rows_where(
     return f"{n} >= ? AND {awhere}", [max(f.min_mentions, 1), *args], n
 
 
-def _per_article(f: Filters, complement: bool = False, missing: bool = False) -> tuple[str, list]:
+def _per_article(
+    f: Filters, complement: bool = False, missing: bool = False, among: list[int] | None = None
+) -> tuple[str, list]:
     """SQL for (article, iso3, n) rows that pass the filters (``complement``: see
-    :func:`_article_filter`).
+    :func:`_article_filter`), of the articles ``among`` only if given.
 
     One row per (article, country) is stored in ``article_country`` with the article's date,
-    source and language, so this is a single indexed pass, no join and no grouping.
-    """
+    source and language, so this is a single indexed pass, no join and no grouping. With
+    ``main_only`` and every kind counted, the main countries are those stored at ingest
+    (``main``): a filter on articles leaves each article's main countries as they are, and a
+    minimum of mentions only drops those under it (it never removes an article's top rows but
+    all of them)."""
     per = _rows_where(f, complement=complement, missing=missing)
     if per is None:
         return "SELECT 0 AS article, '' AS iso3, 0 AS n WHERE 0", []
     where, args, n = per
+    if among is not None:
+        where += " AND article IN (SELECT value FROM json_each(?))"
+        args = [*args, json.dumps(among)]
     sql = f"SELECT article, iso3, {n} AS n FROM article_country WHERE {where}"
     if not f.main_only:
         return sql, args
+    if n == "n":  # every kind counted ("+": rows in clustered order, not by the partial index)
+        return f"{sql} AND +main = 1", args
     kinds = [k for k in KINDS if k in f.kinds]
     main = main_rows_sql(sql, f"AND m.kind IN ({','.join('?' * len(kinds))})")
     return main, args + kinds
@@ -322,42 +338,39 @@ def country_counts(conn: sqlite3.Connection, f: Filters = Filters()) -> list[dic
             " GROUP BY iso3 ORDER BY 2 DESC, 3 DESC, 1",
             args,
         ).fetchall()
-    elif _selected(f) == "n" and f.min_mentions <= 1 and not (
-        f.date_from or f.date_to or f.sources or f.languages
-    ):  # every kind counted: the main countries stored at ingest (article_country.main)
-        totals = (
-            "SELECT iso3, articles, mentions FROM country_main_totals WHERE articles > 0"
-            " ORDER BY 2 DESC, 3 DESC, 1"
-        )
-        if not f.search:  # kept by triggers
-            rows = conn.execute(totals).fetchall()
-        elif _by_complement(conn, f):  # all of them less those of the articles without it
-            out = {r[0]: [r[1], r[2]] for r in conn.execute(totals)}
-            awhere, args = _article_filter(f, rid="article", missing=True)
-            for iso3, articles, mentions in conn.execute(
-                f"SELECT iso3, COUNT(*), SUM(n) FROM article_country WHERE main = 1 AND {awhere}"
-                " GROUP BY iso3",
-                args,
-            ):
-                out[iso3][0] -= articles
-                out[iso3][1] -= mentions
-            rows = sorted(((k, a, m) for k, (a, m) in out.items() if a > 0),
-                          key=lambda r: (-r[1], -r[2], r[0]))
-        else:
-            awhere, args = _article_filter(f, rid="article")
-            rows = conn.execute(
-                f"SELECT iso3, COUNT(*), SUM(n) FROM article_country WHERE main = 1 AND {awhere}"
-                " GROUP BY iso3 ORDER BY 2 DESC, 3 DESC, 1",
-                args,
-            ).fetchall()
-    else:
-        # (no complement: the main countries' window functions cost the time, not the search)
-        sql, args = _per_article(f)
+    elif (rows := _main_by_totals(conn, f)) is None:
+        # main countries: stored (every kind counted) or computed (see _per_article)
+        sql, args = _per_article(f, _by_complement(conn, f))
         rows = conn.execute(
             f"SELECT iso3, COUNT(*), SUM(n) FROM ({sql}) GROUP BY iso3 ORDER BY 2 DESC, 3 DESC, 1",
             args,
         ).fetchall()
     return [{"iso3": r[0], "articles": r[1], "mentions": r[2]} for r in rows]
+
+
+def _main_by_totals(conn: sqlite3.Connection, f: Filters) -> list[tuple] | None:
+    """The main-country map from ``country_main_totals`` (kept by triggers) when every kind
+    counts and nothing but a search is set: those totals, for a string in most articles less
+    the main rows of the articles without it; None otherwise."""
+    if not f.main_only or _selected(f) != "n" or f.min_mentions > 1 or (
+        f.date_from or f.date_to or f.sources or f.languages
+    ):
+        return None
+    if f.search and not _by_complement(conn, f):
+        return None
+    out = {iso3: [a, m] for iso3, a, m in conn.execute(
+        "SELECT iso3, articles, mentions FROM country_main_totals WHERE articles > 0")}
+    if f.search:
+        awhere, args = _article_filter(f, rid="article", missing=True)
+        for iso3, articles, mentions in conn.execute(
+            f"SELECT iso3, COUNT(*), SUM(n) FROM article_country WHERE main = 1 AND {awhere}"
+            " GROUP BY iso3",
+            args,
+        ):
+            out[iso3][0] -= articles
+            out[iso3][1] -= mentions
+    return sorted(((k, a, m) for k, (a, m) in out.items() if a > 0),
+                  key=lambda r: (-r[1], -r[2], r[0]))
 
 
 def matching_articles(conn: sqlite3.Connection, f: Filters = Filters()) -> int:
@@ -508,6 +521,8 @@ def time_series(
     their mentions of it. Undated articles are left out."""
     n = PERIODS[period]
     complement = _by_complement(conn, f)
+    if complement and _by_day(replace(f, search=None)):
+        return _series_by_complement(conn, iso3, f, n)
     per = _rows_where(f, complement=complement)
     if _by_day(f):  # the country's days: a few thousand rows whatever the corpus size
         where, args = _day_where(f)
@@ -534,6 +549,34 @@ def time_series(
             [iso3, *args],
         ).fetchall()
     return [{"period": r[0], "articles": r[1], "mentions": r[2]} for r in rows]
+
+
+def _series_by_complement(
+    conn: sqlite3.Connection, iso3: str, f: Filters, n: int
+) -> list[dict]:
+    """:func:`time_series` for a string in most articles and no other filter but dates (ISO
+    days): the country's days (``country_days``) less its rows in the articles without the
+    string, each looked up by its key (a few times fewer than the rows of those with it)."""
+    rest = replace(f, search=None)
+    where, args = _day_where(rest)
+    out = {p: [a, m] for p, a, m in conn.execute(
+        f"SELECT substr(day, 1, {n}) AS p, SUM(articles), SUM(mentions) FROM country_days"
+        f" WHERE iso3 = ? AND articles > 0 AND day GLOB '[0-9][0-9][0-9][0-9]*' AND {where}"
+        " GROUP BY p",
+        [iso3, *args],
+    )}
+    pwhere, pargs, _ = _rows_where(rest, prefix="p.")
+    missing, margs = _missing_rids(f.search.lower())
+    for p, articles, mentions in conn.execute(
+        f"SELECT substr(p.published, 1, {n}) AS per, COUNT(*), SUM(p.n) FROM ({missing}) x"
+        " CROSS JOIN article_country p ON p.iso3 = ? AND p.article = x.id"
+        f" WHERE {pwhere} AND p.published GLOB '[0-9][0-9][0-9][0-9]*' GROUP BY per",
+        [*margs, iso3, *pargs],
+    ):
+        out[p][0] -= articles
+        out[p][1] -= mentions
+    return [{"period": p, "articles": a, "mentions": m} for p, (a, m) in sorted(out.items())
+            if a > 0]
 
 
 def fill_periods(
@@ -630,7 +673,8 @@ def _co_mentions_by_complement(
 ) -> list[dict]:
     """:func:`co_mentions` for a search alone, for a string in most articles: the pairs of the
     whole corpus (``country_pairs``, kept by triggers) less the pairs of the articles without
-    the string (a few times fewer rows to join to themselves)."""
+    the string (a few times fewer articles), each article's countries read together (its rows
+    are next to each other in ``article_country_by_article``) and paired here."""
     total: dict[tuple[str, str], int] = {
         (a, b): n for a, b, n in conn.execute(
             "SELECT a, b, articles FROM country_pairs WHERE articles > 0"
@@ -639,13 +683,14 @@ def _co_mentions_by_complement(
         )
     }
     per, args = _per_article(f, missing=True)
-    pair_filter = " AND ? IN (l.iso3, r.iso3)" if iso3 else ""
-    for a, b, n in conn.execute(
-        f"WITH p AS MATERIALIZED ({per}) SELECT l.iso3, r.iso3, COUNT(*) FROM p l JOIN p r"
-        f" ON r.article = l.article AND r.iso3 > l.iso3{pair_filter} GROUP BY 1, 2",
+    having = " AND SUM(iso3 = ?) > 0" if iso3 else ""
+    for (countries,) in conn.execute(  # each article's countries, if more than one
+        f"SELECT json_group_array(iso3) FROM ({per}) GROUP BY article HAVING COUNT(*) > 1{having}",
         args + ([iso3] if iso3 else []),
     ):
-        total[(a, b)] -= n
+        for a, b in combinations(sorted(json.loads(countries)), 2):
+            if not iso3 or iso3 in (a, b):
+                total[(a, b)] -= 1
     if iso3:
         others = [(b if a == iso3 else a, n) for (a, b), n in total.items() if n > 0]
         others.sort(key=lambda r: (-r[1], r[0]))
@@ -655,12 +700,34 @@ def _co_mentions_by_complement(
     return [{"a": a, "b": b, "articles": n} for a, b, n in pairs[:limit]]
 
 
+#: The articles table walks articles newest first (:func:`_newest_page`) while the articles it
+#: can expect to walk before the page is full stay under this many times those passing in all
+#: (what :func:`_table_by_grouping` reads instead: each walked article measured 2-4 times the
+#: cost of a grouped one).
+_WALK_BUDGET = 0.5
+
+
 def articles_table(
     conn: sqlite3.Connection, f: Filters = Filters(), *, limit: int = 5000
 ) -> list[dict]:
     """Articles that pass the filters and mention a country, newest first, with their countries
     (most-mentioned first, ``ISO3:n``) and total counted mentions."""
-    per, args = _per_article(f)  # (no complement: grouping the rows costs the time)
+    page = _newest_page(conn, f, limit) if _walks(conn, f, limit) else None
+    if page is None:
+        return _table_by_grouping(conn, f, limit)
+    return _table_rows(conn, f, page)
+
+
+def _walks(conn: sqlite3.Connection, f: Filters, limit: int) -> bool:
+    """Whether the articles table first walks articles newest first: no search, a string in most
+    articles, or one the index cannot look up (every article is tested with ``LIKE`` anyway)."""
+    s = (f.search or "").lower()
+    return limit >= 1 and (not s or not _indexed(s) or _common(conn, s))
+
+
+def _table_by_grouping(conn: sqlite3.Connection, f: Filters, limit: int) -> list[dict]:
+    """:func:`articles_table` by grouping every passing row per article, then sorting."""
+    per, args = _per_article(f)
     rows = conn.execute(
         "SELECT a.rid, a.id, a.published, a.title, a.source, a.language, a.url, g.c, g.m FROM ("
         "  SELECT article, group_concat(iso3 || ':' || n, ' ') AS c, SUM(n) AS m FROM ("
@@ -669,8 +736,119 @@ def articles_table(
         " ORDER BY a.published IS NULL, a.published DESC, a.rid LIMIT ?",
         args + [limit],
     ).fetchall()
-    keys = ("rid", "id", "published", "title", "source", "language", "url", "countries", "mentions")
-    return [dict(zip(keys, r, strict=True)) for r in rows]
+    return [dict(zip(_TABLE_KEYS, r, strict=True)) for r in rows]
+
+
+_TABLE_KEYS = ("rid", "id", "published", "title", "source", "language", "url", "countries",
+               "mentions")
+
+
+def _newest_page(conn: sqlite3.Connection, f: Filters, limit: int) -> list[tuple] | None:
+    """The first ``limit`` articles of :func:`articles_table` (or all there are) as rows of
+    :data:`_ARTICLE_COLUMNS`: articles taken newest first (:func:`_newest_rids`) in chunks of
+    what the page lacks at the share passing so far (and a margin), each chunk's articles
+    tested at once (filters, a counted row, the search's exact ``LIKE`` test: no list of the
+    articles holding the string). None as soon as the walk is not worth going on with
+    (:func:`_worth_walking`)."""
+    test = _page_test(f)
+    if test is None:
+        return []
+    sql, args = test
+    total = conn.execute("SELECT MAX(rid) FROM articles").fetchone()[0] or 0
+    walk, page, walked = _newest_rids(conn, f), [], 0
+    while len(page) < limit:
+        need = limit - len(page)
+        size = need * walked // len(page) if page else min(need, 1000)
+        chunk = list(islice(walk, size + size // 4 + 16))
+        if not chunk:
+            break
+        walked += len(chunk)
+        passed = {r[0]: r for r in conn.execute(sql, [json.dumps(chunk), *args])}
+        page += [passed[r] for r in chunk if r in passed][:need]
+        if len(page) < limit and not _worth_walking(walked, len(page), limit, total):
+            return None
+    return page
+
+
+def _worth_walking(walked: int, found: int, limit: int, total: int) -> bool:
+    """Whether the articles table's walk should go on: the articles it can expect to walk in all
+    (at the share passing so far) against ``_WALK_BUDGET`` times the articles passing in all
+    (that share of ``total``, about the number of articles stored)."""
+    share = found / walked
+    return found > 0 and walked + (limit - found) / share <= _WALK_BUDGET * share * total
+
+
+_ARTICLE_COLUMNS = "a.rid, a.id, a.published, a.title, a.source, a.language, a.url"
+
+
+def _page_test(f: Filters) -> tuple[str, list] | None:
+    """SELECT of :data:`_ARTICLE_COLUMNS` of the articles among a JSON list of ids that belong
+    in the articles table: they pass the filters and have a row counting (so a main country
+    too); None: no kind chosen."""
+    n = _selected(f, "p.")
+    if n is None:
+        return None
+    awhere, args = _article_filter(replace(f, search=None), prefix="a.")
+    sql = (
+        f"SELECT {_ARTICLE_COLUMNS} FROM json_each(?) j CROSS JOIN articles a ON a.rid = j.value"
+        f" WHERE {awhere} AND EXISTS (SELECT 1 FROM article_country p"
+        f" WHERE p.article = a.rid AND {n} >= ?)"
+    )
+    args = [*args, max(f.min_mentions, 1)]
+    if f.search:
+        sql += f" AND {_EXACT}"
+        args += _like(f.search.lower())
+    return sql, args
+
+
+def _newest_rids(conn: sqlite3.Connection, f: Filters) -> Iterator[int]:
+    """Article ids in the table's order (newest first, undated last, ties by id) from the date
+    index, read as needed (only a day's articles are sorted, by id), within ``f``'s dates."""
+    where, args = "published IS NOT NULL", []
+    if f.date_from:
+        where += " AND published >= ?"
+        args.append(f.date_from)
+    if (bound := _above(f.date_to)) is not None:
+        where += " AND published < ?"
+        args.append(bound)
+    for (rid,) in conn.execute(
+        f"SELECT rid FROM articles WHERE {where} ORDER BY published DESC, rid", args
+    ):
+        yield rid
+    if not (f.date_from or f.date_to):  # (a date filter passes no undated article)
+        for (rid,) in conn.execute("SELECT rid FROM articles WHERE published IS NULL ORDER BY rid"):
+            yield rid
+
+
+def _above(day: str | None) -> str | None:
+    """A string greater than every ``published`` whose first 10 characters are at most ``day``
+    (the date filter's test, see :func:`_article_filter`), so the date index can skip what
+    comes after; None when there is no such bound to give (no ``day``, or longer than 10).
+
+    >>> _above("2024-03-31")
+    '2024-03-32'
+    """
+    if not day or len(day) > 10 or day[-1] in ("\U0010ffff", "\ud7ff"):
+        return None
+    return day[:-1] + chr(ord(day[-1]) + 1)
+
+
+def _table_rows(conn: sqlite3.Connection, f: Filters, page: list[tuple]) -> list[dict]:
+    """:func:`articles_table`'s rows for the articles ``page`` (rows of
+    :data:`_ARTICLE_COLUMNS`, in order): their countries added."""
+    per, args = _per_article(replace(f, search=None), among=[r[0] for r in page])
+    countries: dict[int, list[str]] = {}
+    mentions: dict[int, int] = {}
+    for article, iso3, n in conn.execute(
+        f"SELECT article, iso3, n FROM ({per}) ORDER BY article, n DESC, iso3", args
+    ):
+        countries.setdefault(article, []).append(f"{iso3}:{n}")
+        mentions[article] = mentions.get(article, 0) + n
+    return [
+        dict(zip(_TABLE_KEYS, (*r, " ".join(countries[r[0]]), mentions[r[0]]), strict=True))
+        for r in page
+        if r[0] in countries  # (there, unless a write came in between)
+    ]
 
 
 @dataclass

@@ -232,24 +232,27 @@ FROM ({_COUNTS_FROM_MENTIONS}) c JOIN articles a ON a.rid = c.article;
 def main_rows_sql(rows: str, kind_test: str = "") -> str:
     """SQL of the main (article, iso3, n) among ``rows`` (a SELECT of article, iso3, n): each
     article's most-mentioned countries; among them, those named in its title (a mention of
-    theirs, ``kind_test`` passing, found in it) if any is. Window functions: one pass over the
-    rows, no per-row subquery. Stored for every kind as article_country.main (version 6).
+    theirs, ``kind_test`` passing, found in it) if any is. Window functions, one sort: each
+    article's rows by ``n`` descending give its top count and whether another row ties it; only
+    tied rows are looked for in the title, and only they are grouped again. Stored for every
+    kind as article_country.main (version 6).
 
     >>> "PARTITION BY article" in main_rows_sql("SELECT article, iso3, n FROM article_country")
     True
     """
     return (
         f"WITH p AS MATERIALIZED ({rows}),"
-        " top AS (SELECT article, iso3, n FROM (SELECT article, iso3, n,"
-        "   MAX(n) OVER (PARTITION BY article) AS best FROM p) WHERE n = best),"
-        " t AS (SELECT top.article, top.iso3, top.n, EXISTS ("
-        "   SELECT 1 FROM mentions m JOIN articles a ON a.rid = m.article"
-        f"   WHERE m.article = top.article AND m.iso3 = top.iso3 {kind_test}"
-        "   AND instr(a.title, m.surface) > 0"
-        " ) AS in_title FROM top),"
+        " w AS MATERIALIZED (SELECT article, iso3, n, FIRST_VALUE(n) OVER a AS best,"
+        "   NTH_VALUE(n, 2) OVER a AS second FROM p WINDOW a AS (PARTITION BY article"
+        "   ORDER BY n DESC ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)),"
+        " t AS (SELECT article, iso3, n, EXISTS (SELECT 1 FROM mentions m"
+        "   JOIN articles a ON a.rid = m.article WHERE m.article = w.article"
+        f"   AND m.iso3 = w.iso3 {kind_test} AND instr(a.title, m.surface) > 0) AS in_title"
+        "   FROM w WHERE n = best AND second = best),"
         " u AS (SELECT article, iso3, n, in_title,"
         "   MAX(in_title) OVER (PARTITION BY article) AS any_title FROM t)"
-        " SELECT article, iso3, n FROM u WHERE in_title OR NOT any_title"
+        " SELECT article, iso3, n FROM w WHERE n = best AND second IS NOT best"
+        " UNION ALL SELECT article, iso3, n FROM u WHERE in_title OR NOT any_title"
     )
 
 

@@ -187,7 +187,10 @@ def test_search_matches_a_substring_oracle(data) -> None:
         main = replace(f, main_only=True)
         got = {g.id for iso3 in ("FRA", "DEU") for g in q.snippets(s.conn, iso3, main, limit=100)}
         assert got == set(match)
-        assert sorted(r["id"] for r in q.articles_table(s.conn, f)) == sorted(match)
+        # (undated: in id order; walked from the first, a page of one is the table's first row)
+        table = q.articles_table(s.conn, f)
+        assert [r["id"] for r in table] == match
+        assert q.articles_table(s.conn, f, limit=1) == table[:1]
         assert {r["article_id"] for r in q.mention_rows(s.conn, f)} == set(match)
         assert q.matching_articles(s.conn, replace(f, languages=("en",))) == 0
         assert q.matching_articles(s.conn, replace(f, date_to="9999-12-31")) == 0  # undated
@@ -212,3 +215,9 @@ def test_only_the_listed_letters_fold_to_ascii_in_the_index() -> None:
 
 def test_search_with_nul_does_not_fail(conn) -> None:
     assert q.matching_articles(conn, q.Filters(search="te\x00a")) >= 0
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    assert doctest.testmod(q).failed == 0

@@ -309,16 +309,19 @@ def _with(pairs: dict, iso3: str) -> list[dict]:
                   key=lambda r: (-r["articles"], r["iso3"]))[:20]
 
 
-def _oracle_series(corpus, f, iso3: str) -> list[dict]:
+def _oracle_series(corpus, f, iso3: str, n: int = 7) -> list[dict]:
+    """time_series: per period (the first ``n`` characters of the date), as for the months."""
     per: dict[str, list[int]] = {}
     for a in corpus:
         if not a.article.published or not _oracle_passes(a.article, f):
             continue
-        n = sum(1 for m in a.mentions if m.iso3 == iso3 and m.kind in f.kinds)
-        if n >= max(f.min_mentions, 1):
-            row = per.setdefault(a.article.published[:7], [0, 0])
+        if not all("0" <= c <= "9" for c in a.article.published[:4].ljust(4, "x")):
+            continue  # (the query's GLOB '[0-9][0-9][0-9][0-9]*')
+        counts = _oracle_rows(a, f)
+        if iso3 in counts:
+            row = per.setdefault(a.article.published[:n], [0, 0])
             row[0] += 1
-            row[1] += n
+            row[1] += counts[iso3]
     return [{"period": k, "articles": v[0], "mentions": v[1]} for k, v in sorted(per.items())]
 
 
@@ -369,30 +372,36 @@ def test_time_series_and_pairs_match_oracle(tmp_path, monkeypatch, summaries, co
             assert q.time_series(s.conn, "FRA", f, "month") == _oracle_series(corpus, f, "FRA"), kw
 
 
+def _oracle_rows(a, f) -> dict[str, int]:
+    """An article's counted mentions per country (``f.kinds``; countries under
+    ``min_mentions`` left out), only its main countries with ``main_only``: the most-mentioned;
+    among them those with a counted mention whose surface is in the title, or all of them when
+    none is."""
+    by_country: dict[str, int] = {}
+    for m in a.mentions:
+        if m.kind in f.kinds:
+            by_country[m.iso3] = by_country.get(m.iso3, 0) + 1
+    by_country = {k: n for k, n in by_country.items() if n >= max(f.min_mentions, 1)}
+    if not f.main_only or not by_country:
+        return by_country
+    best = max(by_country.values())
+    top = [k for k, n in by_country.items() if n == best]
+    title = a.article.title
+    named = [k for k in top if title and any(
+        m.iso3 == k and m.kind in f.kinds and m.surface in title for m in a.mentions)]
+    return {k: best for k in named or top}
+
+
 def _oracle_main_counts(corpus, f) -> list[dict]:
-    """country_counts with ``main_only``: per article the most-mentioned countries (counting
-    ``f.kinds``, rows under ``min_mentions`` left out); among them those with a counted mention
-    whose surface is in the title, or all of them when none is."""
+    """country_counts with ``main_only`` (see :func:`_oracle_rows`)."""
     per: dict[str, list[int]] = {}
     for a in corpus:
         if not _oracle_passes(a.article, f):
             continue
-        by_country: dict[str, int] = {}
-        for m in a.mentions:
-            if m.kind in f.kinds:
-                by_country[m.iso3] = by_country.get(m.iso3, 0) + 1
-        by_country = {k: n for k, n in by_country.items() if n >= max(f.min_mentions, 1)}
-        if not by_country:
-            continue
-        best = max(by_country.values())
-        top = [k for k, n in by_country.items() if n == best]
-        title = a.article.title
-        named = [k for k in top if title and any(
-            m.iso3 == k and m.kind in f.kinds and m.surface in title for m in a.mentions)]
-        for k in named or top:
+        for k, n in _oracle_rows(a, f).items():
             row = per.setdefault(k, [0, 0])
             row[0] += 1
-            row[1] += best
+            row[1] += n
     rows = [{"iso3": k, "articles": v[0], "mentions": v[1]} for k, v in per.items()]
     return sorted(rows, key=lambda r: (-r["articles"], -r["mentions"], r["iso3"]))
 
@@ -493,6 +502,124 @@ def test_main_only_filter(tmp_path) -> None:
     got = {r["iso3"]: r["articles"] for r in q.country_counts(s.conn, q.Filters(main_only=True))}
     assert got == {"FRA": 2, "AZE": 2}  # m1 -> FRA; m2 -> AZE (title); m3 -> both (tied)
     assert [g.id for g in q.snippets(s.conn, "AZE", q.Filters(main_only=True))] == ["m2", "m3"]
+
+
+def _oracle_table(corpus, rids: dict[str, int], f, limit: int) -> list[dict]:
+    """articles_table: the articles passing ``f`` with a counted country (see
+    :func:`_oracle_rows`), newest first, undated last, ties by ``rid``; countries most-mentioned
+    first (``ISO3:n``)."""
+    rows = []
+    for a in corpus:
+        counts = _oracle_rows(a, f) if _oracle_passes(a.article, f) else {}
+        if counts:
+            art = a.article
+            rows.append({
+                "rid": rids[art.id], "id": art.id, "published": art.published, "title": art.title,
+                "source": art.source, "language": art.language, "url": art.url,
+                "countries": " ".join(f"{k}:{n}" for k, n in sorted(
+                    counts.items(), key=lambda kv: (-kv[1], kv[0]))),
+                "mentions": sum(counts.values()),
+            })
+    rows.sort(key=lambda r: r["rid"])
+    rows.sort(key=lambda r: (r["published"] is not None, r["published"] or ""), reverse=True)
+    return rows[:limit]
+
+
+TABLE_FILTERS = FILTERS + [
+    {"date_to": "2024-03-10"},  # "2024-03-10T08:00:00" passes: the walk's bound must keep it
+    {"date_from": "2024-03-10T07", "date_to": "2024-03"},
+    {"date_to": "2024-03-10T07"},  # longer than a day: no bound ("2024-03-10T08:00:00" passes)
+    {"date_from": "2025-07-01", "kinds": ("name", "place")},  # a stored date: it passes
+    {"main_only": True},
+    {"main_only": True, "min_mentions": 2, "sources": ("AP",)},
+    {"main_only": True, "search": "gamma", "date_from": "2024-01-05"},
+    {"main_only": True, "kinds": ("name", "capital")},
+    {"main_only": True, "kinds": ("demonym", "place", "institution"), "search": "a"},
+    {"search": "e", "languages": ("en",)},  # one character: every article tested with LIKE
+]
+
+
+@pytest.mark.parametrize("plan", ["walk", "walk, then grouping", "grouping"])
+@pytest.mark.parametrize("common", [False, True])
+def test_articles_table_matches_oracle(tmp_path, monkeypatch, plan, common) -> None:
+    """articles_table, walking articles newest first (a page of any size, chunk by chunk), giving
+    up on the walk after its budget, or grouping every row: the oracle's rows, in its order."""
+    from pressmap import queries as q
+
+    monkeypatch.setattr(q, "_common", lambda conn, s: common)
+    if plan == "walk":  # never given up: the grouping plan must not run where the walk does
+        monkeypatch.setattr(q, "_worth_walking", lambda *a: True)
+        grouping = q._table_by_grouping
+
+        def only_if_not_walked(conn, f, limit):
+            assert not q._walks(conn, f, limit), f
+            return grouping(conn, f, limit)
+
+        monkeypatch.setattr(q, "_table_by_grouping", only_if_not_walked)
+    elif plan == "walk, then grouping":
+        monkeypatch.setattr(q, "_WALK_BUDGET", 0)  # given up after a first chunk falling short
+    else:
+        monkeypatch.setattr(q, "_walks", lambda conn, f, limit: False)
+    corpus = _random_corpus(31, n=90)
+    s = Store(tmp_path / "t.db")
+    for a in corpus:
+        s.put(a)
+    s.index_text()
+    for a in _random_corpus(32, n=30):  # replaced articles: new ids, waiting for the index
+        s.put(a)
+        corpus[int(a.article.id[1:])] = a
+    rids = dict(s.conn.execute("SELECT id, rid FROM articles"))
+    for kw in TABLE_FILTERS:
+        f = q.Filters(**kw)
+        for limit in (1, 3, 10, 1000):
+            assert q.articles_table(s.conn, f, limit=limit) == _oracle_table(
+                corpus, rids, f, limit), (kw, limit)
+
+
+@pytest.mark.parametrize("period, n", [("day", 10), ("month", 7), ("year", 4)])
+def test_series_by_complement_matches_oracle(tmp_path, monkeypatch, period, n) -> None:
+    """A country's time series for a string in most articles, dates the only other filter: its
+    days less its rows in the articles without the string, per period."""
+    from pressmap import queries as q
+
+    monkeypatch.setattr(q, "_common", lambda conn, s: True)
+    used = []
+    by_complement = q._series_by_complement
+    monkeypatch.setattr(q, "_series_by_complement",
+                        lambda *a: used.append(1) or by_complement(*a))
+    corpus = _random_corpus(41, n=90)
+    s = Store(tmp_path / "s.db")
+    for a in corpus:
+        s.put(a)
+    s.index_text()
+    for a in _random_corpus(42, n=30):
+        s.put(a)
+        corpus[int(a.article.id[1:])] = a
+    for kw in ({"search": "gamma"}, {"search": "The", "date_from": "2024-03-10"},
+               {"search": "news", "date_to": "2024-03-10"},
+               {"search": "alpha beta"},  # in a few articles: some periods left with none
+               {"search": "a", "date_to": "2025-06-30"}):  # (not indexed: no complement)
+        f = q.Filters(**kw)
+        for iso3 in ("FRA", "USA", "AZE"):
+            assert q.time_series(s.conn, iso3, f, period) == _oracle_series(corpus, f, iso3, n), kw
+    assert len(used) == 12
+
+
+@pytest.mark.parametrize("seed", [51, 52])
+def test_main_rows_sql_is_the_rule_stored_at_ingest(tmp_path, seed) -> None:
+    """``store.main_rows_sql`` (one sort; the title looked at for tied rows only), over every
+    kind, selects the main countries ``put`` stores (``store._main_countries``, in Python),
+    whatever the rows, ties included. The queries use it for a kinds selection."""
+    from pressmap.store import main_rows_sql
+
+    s = Store(tmp_path / "r.db")
+    for a in _random_corpus(seed, n=150):
+        s.put(a)
+    sql = main_rows_sql("SELECT article, iso3, n FROM article_country")
+    got = sorted(s.conn.execute(f"SELECT article, iso3 FROM ({sql})").fetchall())
+    stored = sorted(s.conn.execute("SELECT article, iso3 FROM article_country WHERE main = 1"))
+    assert got == stored
+    assert len(got) > len({a for a, _ in got})  # articles keeping several main countries
 
 
 def _as_version_4(c: sqlite3.Connection) -> None:
