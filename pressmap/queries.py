@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from itertools import combinations, islice
 
 from pressmap.model import KINDS
-from pressmap.store import KIND_COLUMNS, main_rows_sql
+from pressmap.store import KIND_COLUMNS, selection_bit
 
 
 @dataclass(frozen=True)
@@ -169,12 +169,13 @@ def _counts_by_complement(conn: sqlite3.Connection, f: Filters) -> list[dict] | 
     if per is None:
         return []
     where, args, n = per
+    main, mainargs = _main_test(f, "p.")
     missing, margs = _missing_rids(s)
     out = {r["iso3"]: r for r in country_counts(conn, rest)}
     for iso3, articles, mentions in conn.execute(
         f"SELECT p.iso3, COUNT(*), SUM({n}) FROM ({missing}) x"
-        f" CROSS JOIN article_country p ON p.article = x.id WHERE {where} GROUP BY p.iso3",
-        margs + args,
+        f" CROSS JOIN article_country p ON p.article = x.id WHERE {where}{main} GROUP BY p.iso3",
+        margs + args + mainargs,
     ):
         out[iso3]["articles"] -= articles
         out[iso3]["mentions"] -= mentions
@@ -248,10 +249,10 @@ def _per_article(
 
     One row per (article, country) is stored in ``article_country`` with the article's date,
     source and language, so this is a single indexed pass, no join and no grouping. With
-    ``main_only`` and every kind counted, the main countries are those stored at ingest
-    (``main``): a filter on articles leaves each article's main countries as they are, and a
-    minimum of mentions only drops those under it (it never removes an article's top rows but
-    all of them)."""
+    ``main_only``, the main countries are those stored at ingest (``main`` for every kind,
+    ``main_sets`` for a selection of kinds): a filter on articles leaves each article's main
+    countries as they are, and a minimum of mentions only drops those under it (it never
+    removes an article's top rows but all of them)."""
     per = _rows_where(f, complement=complement, missing=missing)
     if per is None:
         return "SELECT 0 AS article, '' AS iso3, 0 AS n WHERE 0", []
@@ -259,14 +260,19 @@ def _per_article(
     if among is not None:
         where += " AND article IN (SELECT value FROM json_each(?))"
         args = [*args, json.dumps(among)]
-    sql = f"SELECT article, iso3, {n} AS n FROM article_country WHERE {where}"
+    main, margs = _main_test(f)
+    return f"SELECT article, iso3, {n} AS n FROM article_country WHERE {where}{main}", args + margs
+
+
+def _main_test(f: Filters, prefix: str = "") -> tuple[str, list]:
+    """`` AND`` the ``article_country`` row is a main country of its article, for
+    ``f.main_only``: the flags stored at ingest (``main`` for every kind, ``main_sets`` for a
+    selection of kinds); nothing otherwise."""
     if not f.main_only:
-        return sql, args
-    if n == "n":  # every kind counted ("+": rows in clustered order, not by the partial index)
-        return f"{sql} AND +main = 1", args
-    kinds = [k for k in KINDS if k in f.kinds]
-    main = main_rows_sql(sql, f"AND m.kind IN ({','.join('?' * len(kinds))})")
-    return main, args + kinds
+        return "", []
+    if _selected(f) == "n":  # every kind ("+": rows in clustered order, not the partial index)
+        return f" AND +{prefix}main = 1", []
+    return f" AND {prefix}main_sets & ? != 0", [selection_bit(f.kinds)]
 
 
 def _unfiltered(f: Filters) -> bool:
@@ -339,8 +345,10 @@ def country_counts(conn: sqlite3.Connection, f: Filters = Filters()) -> list[dic
             args,
         ).fetchall()
     elif (rows := _main_by_totals(conn, f)) is None:
-        # main countries: stored (every kind counted) or computed (see _per_article)
-        sql, args = _per_article(f, _by_complement(conn, f))
+        # main countries: the flags stored at ingest (see _per_article)
+        if f.search and (counted := _counts_by_complement(conn, f)) is not None:
+            return counted
+        sql, args = _per_article(f)
         rows = conn.execute(
             f"SELECT iso3, COUNT(*), SUM(n) FROM ({sql}) GROUP BY iso3 ORDER BY 2 DESC, 3 DESC, 1",
             args,

@@ -49,12 +49,26 @@ from pathlib import Path
 from pressmap.model import KINDS, AnalyzedArticle, Article
 
 DEFAULT_DB = "pressmap.db"
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 #: ``article_country`` column holding the mention count of each kind.
 KIND_COLUMNS = {k: f"n_{k}" for k in KINDS}
 #: bit of each kind in ``article_country.kinds``.
 KIND_BITS = {k: 1 << i for i, k in enumerate(KINDS)}
+#: Every selection of kinds, as the sum of their :data:`KIND_BITS` (1 to 63).
+SELECTIONS = range(1, 1 << len(KINDS))
+ALL_KINDS = SELECTIONS[-1]
+
+
+def selection_bit(kinds: Iterable[str]) -> int:
+    """The bit of ``article_country.main_sets`` for the selection ``kinds`` (the row is a main
+    country of its article when those kinds count), 0 for none.
+
+    >>> selection_bit(["name"]), selection_bit(KINDS) == 1 << (ALL_KINDS - 1)
+    (1, True)
+    """
+    sel = sum(KIND_BITS[k] for k in set(kinds) if k in KIND_BITS)
+    return 1 << (sel - 1) if sel else 0
 
 #: Characters the trigram index folds to an ASCII letter (``ſ`` to s, the Kelvin sign to k) where
 #: ``LIKE`` does not: articles holding one are listed in ``fts_recheck``.
@@ -122,6 +136,7 @@ CREATE TABLE IF NOT EXISTS article_country (
     n INTEGER NOT NULL,
     {_KIND_COLS_SQL},
     main INTEGER NOT NULL DEFAULT 0,
+    main_sets INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (iso3, article)
 ) WITHOUT ROWID;
 -- one article's rows; with n, the rows of the articles a search leaves out, without the table
@@ -257,6 +272,28 @@ def main_rows_sql(rows: str, kind_test: str = "") -> str:
 
 
 _MAIN_ROWS = main_rows_sql("SELECT article, iso3, n FROM article_country")
+
+
+def _selection_rows(sel: int) -> str:
+    """``main_rows_sql`` for the selection of kinds ``sel`` (a sum of :data:`KIND_BITS`)."""
+    kinds = [k for k in KINDS if KIND_BITS[k] & sel]
+    n = " + ".join(KIND_COLUMNS[k] for k in kinds)
+    return main_rows_sql(
+        f"SELECT article, iso3, {n} AS n FROM article_country WHERE {n} >= 1",
+        "AND m.kind IN (" + ", ".join(f"'{k}'" for k in kinds) + ")",
+    )
+
+
+#: (article, iso3, main_sets) by :func:`main_rows_sql`, for each selection of kinds: what
+#: ``put`` stores (computed in Python there), filled in SQL for older files and checked.
+_MAIN_SETS = (
+    "SELECT article, iso3, SUM(bit) AS bits FROM ("
+    + " UNION ALL ".join(
+        f"SELECT article, iso3, {1 << (sel - 1)} AS bit FROM ({_selection_rows(sel)})"
+        for sel in SELECTIONS
+    )
+    + ") GROUP BY article, iso3"
+)
 _FILL_MAIN = f"""
 DROP TABLE IF EXISTS temp.pressmap_main;
 CREATE TEMP TABLE pressmap_main AS {_MAIN_ROWS};
@@ -268,6 +305,15 @@ DELETE FROM country_main_totals;
 INSERT INTO country_main_totals
 SELECT iso3, COUNT(*), SUM(n) FROM article_country WHERE main = 1 GROUP BY iso3;
 """
+# ... and for every selection of kinds (version 7).
+_FILL_MAIN_SETS = f"""
+DROP TABLE IF EXISTS temp.pressmap_sets;
+CREATE TEMP TABLE pressmap_sets AS {_MAIN_SETS};
+UPDATE article_country SET main_sets = 0 WHERE main_sets != 0;
+UPDATE article_country SET main_sets = s.bits FROM temp.pressmap_sets s
+WHERE s.article = article_country.article AND s.iso3 = article_country.iso3;
+DROP TABLE temp.pressmap_sets;
+"""
 # Index every article's text anew (and list those to recheck).
 _REBUILD_TEXT_INDEX = f"""
 DELETE FROM fts_pending;
@@ -277,22 +323,57 @@ INSERT INTO fts_recheck SELECT rid FROM articles a WHERE {_folded("a")};
 """
 
 
-def _main_countries(per_country: dict[str, list[int]], mentions: list[tuple],
-                    title: str | None) -> set[str]:
-    """What :data:`_MAIN_ROWS` selects for one article: ``per_country`` maps ISO3 to its
-    ``article_country`` counts (``[kinds, n, ...]``), ``mentions`` are tuples (ISO3 first,
-    surface fourth).
+# For the kinds present in one row (a sum of KIND_BITS): the selections counting one of them.
+_SELECTIONS_MET = [
+    sum(1 << (sel - 1) for sel in SELECTIONS if sel & present) for present in range(ALL_KINDS + 1)
+]
 
-    >>> sorted(_main_countries({"FRA": [1, 2], "DEU": [1, 2], "ITA": [1, 1]},
-    ...                        [("DEU", 0, 5, "Berlin")], "Berlin talks"))
+
+def _main_sets(per_country: dict[str, list[int]], mentions: list[tuple],
+               title: str | None) -> dict[str, int]:
+    """``article_country.main_sets`` of one article's rows: bit ``sel - 1`` set where the row
+    is a main country when the kinds of selection ``sel`` count: among the countries with a
+    mention of those kinds, the most-mentioned; among them those named in the title (a mention
+    of theirs of those kinds found in it), if any is. ``per_country`` maps ISO3 to its
+    ``article_country`` counts (``[kinds, n, per kind...]``), ``mentions`` are tuples (ISO3
+    first, surface fourth, kind fifth).
+
+    >>> sets = _main_sets({"FRA": [1, 2, 2, 0, 0, 0, 0, 0], "DEU": [5, 2, 1, 0, 1, 0, 0, 0]},
+    ...                   [("DEU", 0, 6, "German", "demonym")], "German talks")
+    >>> [c for c, b in sorted(sets.items()) if b & selection_bit(KINDS)]  # tied: the title's
     ['DEU']
+    >>> [c for c, b in sorted(sets.items()) if b & selection_bit(["name"])]
+    ['FRA']
     """
-    if not per_country:
-        return set()
-    best = max(row[1] for row in per_country.values())
-    top = {iso3 for iso3, row in per_country.items() if row[1] == best}
-    named = {m[0] for m in mentions if m[0] in top and title and m[3] in title}
-    return named or top
+    if len(per_country) == 1:  # the only country: main wherever one of its kinds counts
+        ((iso3, row),) = per_country.items()
+        return {iso3: _SELECTIONS_MET[row[0]]}
+    named: dict[str, int] = {}  # kinds of each country's mentions found in the title
+    if title:
+        for m in mentions:
+            if m[3] in title:
+                named[m[0]] = named.get(m[0], 0) | KIND_BITS.get(m[4], 0)
+    sums = []  # per country, its count for every selection (one addition each)
+    for iso3, row in per_country.items():
+        by_sel = [0] * (ALL_KINDS + 1)
+        for sel in SELECTIONS:
+            low = sel & -sel
+            by_sel[sel] = by_sel[sel ^ low] + row[1 + low.bit_length()]
+        sums.append((iso3, by_sel))
+    out = dict.fromkeys(per_country, 0)
+    for sel in SELECTIONS:
+        best, top = 0, []
+        for iso3, by_sel in sums:
+            v = by_sel[sel]
+            if v > best:
+                best, top = v, [iso3]
+            elif v == best and v:
+                top.append(iso3)
+        if len(top) > 1:
+            top = [c for c in top if named.get(c, 0) & sel] or top
+        for iso3 in top:
+            out[iso3] |= 1 << (sel - 1)
+    return out
 
 
 def rebuild_summaries(conn: sqlite3.Connection) -> None:
@@ -304,7 +385,9 @@ def rebuild_summaries(conn: sqlite3.Connection) -> None:
         conn.execute("DELETE FROM country_totals")
         conn.execute("DELETE FROM country_pairs")
         conn.execute("DELETE FROM country_days")
-        for stmt in _statements(_FILL_ARTICLE_COUNTRY + _FILL_MAIN + _REBUILD_TEXT_INDEX):
+        for stmt in _statements(
+            _FILL_ARTICLE_COUNTRY + _FILL_MAIN + _FILL_MAIN_SETS + _REBUILD_TEXT_INDEX
+        ):
             conn.execute(stmt)
 
 
@@ -415,6 +498,12 @@ def _migrate(conn: sqlite3.Connection) -> None:
             r[1] for r in conn.execute("PRAGMA table_info(article_country)")
         }:  # main countries: version 6
             conn.execute("ALTER TABLE article_country ADD COLUMN main INTEGER NOT NULL DEFAULT 0")
+        if version is not None and 2 <= version < 7 and "main_sets" not in {
+            r[1] for r in conn.execute("PRAGMA table_info(article_country)")
+        }:  # main countries of every selection of kinds: version 7
+            conn.execute(
+                "ALTER TABLE article_country ADD COLUMN main_sets INTEGER NOT NULL DEFAULT 0"
+            )
         if version is not None and version < 5:  # made anew below, as version 5 has them
             n = conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
             if n >= 20_000:  # about 6 minutes per million articles here: say why it waits
@@ -433,6 +522,15 @@ def _migrate(conn: sqlite3.Connection) -> None:
                 conn.execute(stmt)
         if version is not None and version < 6:
             for stmt in _statements(_FILL_MAIN):
+                conn.execute(stmt)
+        if version is not None and version < 7:
+            n = conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+            if n >= 20_000:
+                logging.getLogger("pressmap").warning(
+                    "upgrading the database to schema %s: the main countries of every selection"
+                    " of kinds, for %s articles (about two minutes per million; once)",
+                    SCHEMA_VERSION, n)
+            for stmt in _statements(_FILL_MAIN_SETS):
                 conn.execute(stmt)
         if version is not None and version < 5:
             for stmt in _statements(_REBUILD_TEXT_INDEX):
@@ -569,13 +667,15 @@ class Store:
                 row[0] |= KIND_BITS[kind]
                 row[2 + KINDS.index(kind)] += n
             row[1] += n
-        main = _main_countries(per_country, mentions, a.title)
+        sets = _main_sets(per_country, mentions, a.title)
+        every = 1 << (ALL_KINDS - 1)
         cur.executemany(
             "INSERT INTO article_country (iso3, article, published, source, language, kinds, n, "
-            f"{', '.join(KIND_COLUMNS.values())}, main)"
-            f" VALUES (?,?,?,?,?{',?' * (len(KINDS) + 3)})",
+            f"{', '.join(KIND_COLUMNS.values())}, main, main_sets)"
+            f" VALUES (?,?,?,?,?{',?' * (len(KINDS) + 4)})",
             [
-                (iso3, rid, a.published, a.source, a.language, *row, iso3 in main)
+                (iso3, rid, a.published, a.source, a.language, *row, sets[iso3] & every > 0,
+                 sets[iso3])
                 for iso3, row in per_country.items()
             ],
         )
@@ -650,6 +750,12 @@ class Store:
             " EXCEPT SELECT iso3, article FROM article_country WHERE main = 1",
             "article_country has extra main countries": "SELECT iso3, article FROM article_country"
             f" WHERE main = 1 EXCEPT SELECT iso3, article FROM ({_MAIN_ROWS})",
+            "article_country main_sets differ": f"SELECT article, iso3, bits FROM ({_MAIN_SETS})"
+            " EXCEPT SELECT article, iso3, main_sets FROM article_country WHERE main_sets != 0",
+            "article_country has extra main_sets": "SELECT article, iso3, main_sets"
+            f" FROM article_country WHERE main_sets != 0 EXCEPT SELECT * FROM ({_MAIN_SETS})",
+            "main differs from main_sets": "SELECT 1 FROM article_country"
+            f" WHERE main != ((main_sets >> {ALL_KINDS - 1}) & 1)",
             "country_main_totals differ": "SELECT iso3, COUNT(*), SUM(n) FROM article_country"
             " WHERE main = 1 GROUP BY 1 EXCEPT SELECT iso3, articles, mentions"
             " FROM country_main_totals WHERE articles > 0",

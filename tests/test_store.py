@@ -622,6 +622,16 @@ def test_main_rows_sql_is_the_rule_stored_at_ingest(tmp_path, seed) -> None:
     assert len(got) > len({a for a, _ in got})  # articles keeping several main countries
 
 
+def _drop_main_countries(c: sqlite3.Connection) -> None:
+    """What version 5 lacked: the main countries (version 6), of every kinds selection (7)."""
+    c.execute("DROP INDEX article_country_main")
+    c.execute("DROP TRIGGER article_country_main_ins")
+    c.execute("DROP TRIGGER article_country_main_del")
+    c.execute("DROP TABLE country_main_totals")
+    c.execute("ALTER TABLE article_country DROP COLUMN main")
+    c.execute("ALTER TABLE article_country DROP COLUMN main_sets")
+
+
 def _as_version_4(c: sqlite3.Connection) -> None:
     """Turn a current file into what pressmap wrote at schema version 4: the v1 table
     ``article_countries`` written too, a text index without positions, no ``fts_recheck``."""
@@ -638,11 +648,7 @@ def _as_version_4(c: sqlite3.Connection) -> None:
               " content_rowid='rid', tokenize='trigram', detail=none)")
     c.execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
     c.execute("DELETE FROM fts_pending")
-    c.execute("DROP INDEX article_country_main")  # no main countries before version 6
-    c.execute("DROP TRIGGER article_country_main_ins")
-    c.execute("DROP TRIGGER article_country_main_del")
-    c.execute("DROP TABLE country_main_totals")
-    c.execute("ALTER TABLE article_country DROP COLUMN main")
+    _drop_main_countries(c)
     c.execute("DROP TABLE fts_recheck")
     c.execute("DROP TRIGGER articles_fts_pending")
     c.execute("DROP TRIGGER articles_fts_delete")
@@ -696,6 +702,40 @@ def test_versions_2_to_4_are_migrated(tmp_path, version) -> None:
         s.put(a)
         corpus[int(a.article.id[1:])] = a
     assert s.check() == []
+    _compare_with_oracle(s, corpus)
+
+
+@pytest.mark.parametrize("version", [5, 6])
+def test_versions_5_and_6_are_migrated(tmp_path, version) -> None:
+    """A version-6 file (no ``main_sets``) gains the main countries of every selection of kinds,
+    filled in SQL (``store.main_rows_sql`` per selection) as ``put`` computes them in Python; a
+    version-5 file also gains ``main``. The main-country map for a kinds selection then equals
+    the oracle's."""
+    from pressmap import queries as q
+    from pressmap.store import SCHEMA_VERSION
+
+    db = tmp_path / f"v{version}.db"
+    corpus = _random_corpus(53, n=80)
+    s = Store(db)
+    for a in corpus:
+        s.put(a)
+    want = {kinds: q.country_counts(s.conn, q.Filters(main_only=True, kinds=kinds))
+            for kinds in (("name",), ("name", "demonym"), ("capital", "place", "institution"))}
+    c = s.conn
+    with c:
+        if version == 5:
+            _drop_main_countries(c)
+        else:
+            c.execute("ALTER TABLE article_country DROP COLUMN main_sets")
+        c.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
+    s.close()
+    s = Store(db)
+    assert s.conn.execute("SELECT value FROM meta").fetchone()[0] == str(SCHEMA_VERSION)
+    assert s.conn.execute("SELECT COUNT(*) FROM article_country WHERE main_sets != 0"
+                          ).fetchone()[0] > 0
+    assert s.check() == []
+    for kinds, rows in want.items():
+        assert q.country_counts(s.conn, q.Filters(main_only=True, kinds=kinds)) == rows
     _compare_with_oracle(s, corpus)
 
 
