@@ -141,15 +141,15 @@ def test_date_range_and_search_from_the_url(open_app) -> None:
     pg = open_app("?dates=2025-08-03&dates=2025-08-03")
     settled(pg)
     assert fills(pg, "ISR")["ISR"] == NOT_MENTIONED and fills(pg, "BHR")["BHR"] != NOT_MENTIONED
-    assert "1 articles match the filters" in pg.inner_text("body")
+    assert "1 article matches the filters" in pg.inner_text("body")
     pg = open_app("?dates=2025-08-02")  # one day
     settled(pg)
     assert fills(pg, "ISR")["ISR"] != NOT_MENTIONED
-    assert "1 articles match the filters" in pg.inner_text("body")
+    assert "1 article matches the filters" in pg.inner_text("body")
     pg = open_app("?q=abraham+accords&country=BHR")  # any case; title or text
     settled(pg)
     assert fills(pg, "ISR")["ISR"] != NOT_MENTIONED
-    assert "1 articles match the filters" in pg.inner_text("body")
+    assert "1 article matches the filters" in pg.inner_text("body")
     assert "Trump pushes to expand Abraham Accords" in pg.inner_text("body")
     assert "window.__pwned='title'" not in pg.inner_text("body")  # the hostile article is out
 

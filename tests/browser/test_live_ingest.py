@@ -26,13 +26,14 @@ def _serve(db):
 
 def _corpus_shown(pg) -> tuple[int, int]:
     """(articles, countries) from the corpus caption, once the script run has finished."""
-    pg.wait_for_selector("text=/[0-9,]+ articles ·/", timeout=60_000)
+    pg.wait_for_selector("text=/[0-9,]+ articles? ·/", timeout=60_000)
     pg.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
         " && document.querySelectorAll('[data-stale=\"true\"]').length === 0",
         timeout=60_000)
     pg.wait_for_timeout(300)
-    m = re.search(r"([0-9,]+) articles · \S+ sources · ([0-9,]+) countries", pg.inner_text("body"))
+    m = re.search(r"([0-9,]+) articles? · \S+ sources? · ([0-9,]+) countr(?:y|ies)",
+                  pg.inner_text("body"))
     return int(m.group(1).replace(",", "")), int(m.group(2).replace(",", ""))
 
 
