@@ -343,38 +343,41 @@ def plot() -> None:
         print("nothing to plot: run the sizes first")
         return
     ns = [r["n"] for r in runs]
-    fig, ax = plt.subplots(2, 2, figsize=(13, 9))
-    a = ax[0][0]
+    # Query latency across the top (its legend to the right: one line per query), the rest below.
+    fig = plt.figure(figsize=(15, 11))
+    grid = fig.add_gridspec(2, 3, height_ratios=[1.3, 1])
+    a = fig.add_subplot(grid[0, :])
+    names = [k for k in runs[-1]["queries"] if not k.startswith("_")]
+    markers = "os^vD<>p*"
+    for i, k in enumerate(names):
+        ys = [r["queries"].get(k, {}).get("median_ms") for r in runs]
+        a.plot(ns, ys, markers[i % len(markers)] + "-", label=k, lw=1)
+    a.axhline(100, color="grey", ls=":", label="100 ms")
+    a.axhline(500, color="grey", ls="--", label="500 ms")
+    a.set(xscale="log", yscale="log", title="dashboard query latency, median (ms)",
+          xlabel="articles")
+    a.legend(fontsize=7, ncol=2, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    a = fig.add_subplot(grid[1, 0])
     a.plot(ns, [r["ingest"]["articles_s"] for r in runs], "o-", label="ingest (2 cores)")
     a.plot(ns, [r["reingest_unchanged_articles_s"] for r in runs], "s--",
            label="re-ingest, all unchanged")
     a.set(xscale="log", yscale="log", title="ingest throughput (articles/s)", xlabel="articles")
-    a.legend()
-    a = ax[0][1]
-    names = [k for k in runs[-1]["queries"] if not k.startswith("_")]
-    for k in names:
-        ys = [r["queries"].get(k, {}).get("median_ms") for r in runs]
-        a.plot(ns, ys, "o-", label=k, lw=1)
-    a.axhline(100, color="grey", ls=":")
-    a.axhline(500, color="grey", ls="--")
-    a.set(xscale="log", yscale="log", title="dashboard query latency, median (ms)",
-          xlabel="articles")
-    a.legend(fontsize=6, ncol=2)
-    a = ax[1][0]
+    a.legend(fontsize=8)
+    a = fig.add_subplot(grid[1, 1])
     a.plot(ns, [r["db"]["bytes_per_article"] for r in runs], "o-")
     a.set(xscale="log", title="database bytes per article", xlabel="articles", ylim=(0, None))
-    a = ax[1][1]
+    a = fig.add_subplot(grid[1, 2])
     a.plot(ns, [r["ingest"]["peak_rss_MB_all_processes"] for r in runs], "o-",
            label="ingest, writer + workers")
     a.plot(ns, [r["ingest"]["peak_rss_MB_writer"] for r in runs], "^-", label="ingest, writer")
     a.plot(ns, [r["queries"]["_peak_rss_MB"] for r in runs], "s-",
            label="process serving the queries")
     a.set(xscale="log", title="peak memory (MB)", xlabel="articles", ylim=(0, None))
-    a.legend()
+    a.legend(fontsize=8)
     fig.suptitle("pressmap at scale: Reuters-21578 replicated; " + runs[-1]["machine"][:110],
                  fontsize=9)
     fig.tight_layout()
-    fig.savefig(ROOT / "benchmarks" / "scale.png", dpi=110)
+    fig.savefig(ROOT / "benchmarks" / "scale.png", dpi=110, bbox_inches="tight")
     print(ROOT / "benchmarks" / "scale.png")
 
 
