@@ -356,8 +356,9 @@ def _abbreviation_use(text: str, e: int) -> str | None:
 
 
 def _foreign_county(county: str, table: dict[str, list[Entry]]) -> bool:
-    """Whether "X County" names a county outside the USA: X is a place, region or name known
-    only elsewhere ("Mayo County Council", "Lancashire County", "Renfrew County" in Ontario)."""
+    """Whether "X County" names a county outside the USA: X is a place, region or name the
+    gazetteer knows only elsewhere ("Cork County Council"). (Mayo, Lancashire or Renfrew, not in
+    it, still make a US county.)"""
     name = county.rsplit(" ", 1)[0]
     readings = [r for r in table.get(name, ()) if r.iso3]
     return bool(readings) and all(r.iso3 != "USA" for r in readings)
