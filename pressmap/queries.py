@@ -146,8 +146,8 @@ def _by_complement(conn: sqlite3.Connection, f: Filters) -> bool:
     """Whether ``f.search`` is best filtered by its complement: an ASCII string the index looks
     up (so :func:`_missing_rids` lists exactly the articles without it) that is in most articles
     (a few times fewer articles to list and test against than those with it). The public queries
-    decide this once. The map (:func:`_counts_by_complement`), and with no other filter the
-    main-country map, the co-mentions and (dates allowed) the time series, subtract the share
+    decide this once. The map and the main-country map (:func:`_counts_by_complement`), and
+    with no other filter the co-mentions and (dates allowed) the time series, subtract the share
     of the articles without the string from the counts without the search; otherwise it is
     passed down as ``complement`` (matching articles with another filter, a country's time
     series or co-mentions, the main countries for a kinds selection). Not the mention rows or
@@ -332,22 +332,11 @@ def country_counts(conn: sqlite3.Connection, f: Filters = Filters()) -> list[dic
             " GROUP BY iso3 HAVING SUM(articles) > 0 ORDER BY 2 DESC, 3 DESC, 1",
             args,
         ).fetchall()
-    elif not f.main_only:  # one pass over the rows that pass, grouped in clustered order
-        if f.search and (rows := _counts_by_complement(conn, f)) is not None:
-            return rows
-        per = _rows_where(f)
-        if per is None:
-            return []
-        where, args, n = per
-        rows = conn.execute(
-            f"SELECT iso3, COUNT(*), SUM({n}) FROM article_country WHERE {where}"
-            " GROUP BY iso3 ORDER BY 2 DESC, 3 DESC, 1",
-            args,
-        ).fetchall()
     elif (rows := _main_by_totals(conn, f)) is None:
-        # main countries: the flags stored at ingest (see _per_article)
         if f.search and (counted := _counts_by_complement(conn, f)) is not None:
             return counted
+        # one pass over the rows that pass (main countries: the flags stored at ingest),
+        # grouped in clustered order
         sql, args = _per_article(f)
         rows = conn.execute(
             f"SELECT iso3, COUNT(*), SUM(n) FROM ({sql}) GROUP BY iso3 ORDER BY 2 DESC, 3 DESC, 1",
@@ -357,28 +346,15 @@ def country_counts(conn: sqlite3.Connection, f: Filters = Filters()) -> list[dic
 
 
 def _main_by_totals(conn: sqlite3.Connection, f: Filters) -> list[tuple] | None:
-    """The main-country map from ``country_main_totals`` (kept by triggers) when every kind
-    counts and nothing but a search is set: those totals, for a string in most articles less
-    the main rows of the articles without it; None otherwise."""
-    if not f.main_only or _selected(f) != "n" or f.min_mentions > 1 or (
-        f.date_from or f.date_to or f.sources or f.languages
-    ):
+    """The main-country map of the whole corpus, every kind counted: ``country_main_totals``
+    (kept by triggers); None for any other filters (a search is subtracted from it, see
+    :func:`_counts_by_complement`)."""
+    if not f.main_only or not _unfiltered(replace(f, main_only=False)):
         return None
-    if f.search and not _by_complement(conn, f):
-        return None
-    out = {iso3: [a, m] for iso3, a, m in conn.execute(
-        "SELECT iso3, articles, mentions FROM country_main_totals WHERE articles > 0")}
-    if f.search:
-        awhere, args = _article_filter(f, rid="article", missing=True)
-        for iso3, articles, mentions in conn.execute(
-            f"SELECT iso3, COUNT(*), SUM(n) FROM article_country WHERE main = 1 AND {awhere}"
-            " GROUP BY iso3",
-            args,
-        ):
-            out[iso3][0] -= articles
-            out[iso3][1] -= mentions
-    return sorted(((k, a, m) for k, (a, m) in out.items() if a > 0),
-                  key=lambda r: (-r[1], -r[2], r[0]))
+    return conn.execute(
+        "SELECT iso3, articles, mentions FROM country_main_totals WHERE articles > 0"
+        " ORDER BY 2 DESC, 3 DESC, 1"
+    ).fetchall()
 
 
 def matching_articles(conn: sqlite3.Connection, f: Filters = Filters()) -> int:
