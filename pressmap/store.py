@@ -3,7 +3,7 @@
 Writes are incremental and atomic per batch: an article is stored together with all its
 mentions in one transaction, so a killed ingest leaves either the whole article or nothing.
 
-Layout (schema version 5; older files are migrated in place when opened):
+Layout (schema version 7; older files are migrated in place when opened):
 
 - ``articles``: one row per article (text, metadata, content hash); indexed by date, source and
   language; ``articles_fts`` is an FTS5 trigram index over title and text with positions
@@ -18,9 +18,12 @@ Layout (schema version 5; older files are migrated in place when opened):
   (article, country).
 - ``article_country``: one row per (article, country), clustered by country, with the article's
   ``published``/``source``/``language`` copied in, the mention count per kind (``n_<kind>``), their
-  total ``n`` and a ``kinds`` bitmask over :data:`pressmap.model.KINDS`. Every dashboard count is
-  one pass over the rows of this table that pass the filters, with no join and no ``GROUP BY``
-  per article; one country's rows are a contiguous range (snippets, time series).
+  total ``n`` and a ``kinds`` bitmask over :data:`pressmap.model.KINDS`, and whether the country
+  is a main country of its article: ``main_sets`` for every selection of kinds
+  (:func:`selection_bit`), ``main`` for all of them (with a partial index and
+  ``country_main_totals`` kept by triggers). Every dashboard count is one pass over the rows of
+  this table that pass the filters, with no join and no ``GROUP BY`` per article; one country's
+  rows are a contiguous range (snippets, time series).
 - ``country_totals``: per country, articles and mentions over the whole corpus, and
   ``country_pairs``: per pair of countries, the articles naming both; both kept by triggers on
   ``article_country``: the unfiltered map and co-mention view are read without scanning anything;
@@ -69,6 +72,10 @@ def selection_bit(kinds: Iterable[str]) -> int:
     """
     sel = sum(KIND_BITS[k] for k in set(kinds) if k in KIND_BITS)
     return 1 << (sel - 1) if sel else 0
+
+
+#: ``main_sets`` bit of every kind counted: the ``main`` flag.
+EVERY_KIND_BIT = selection_bit(KINDS)
 
 #: Characters the trigram index folds to an ASCII letter (``ſ`` to s, the Kelvin sign to k) where
 #: ``LIKE`` does not: articles holding one are listed in ``fts_recheck``.
@@ -249,8 +256,8 @@ def main_rows_sql(rows: str, kind_test: str = "") -> str:
     article's most-mentioned countries; among them, those named in its title (a mention of
     theirs, ``kind_test`` passing, found in it) if any is. Window functions, one sort: each
     article's rows by ``n`` descending give its top count and whether another row ties it; only
-    tied rows are looked for in the title, and only they are grouped again. Stored for every
-    kind as article_country.main (version 6).
+    tied rows are looked for in the title, and only they are grouped again. Stored per
+    selection of kinds as article_country.main_sets (version 7; see :data:`_MAIN_SETS`).
 
     >>> "PARTITION BY article" in main_rows_sql("SELECT article, iso3, n FROM article_country")
     True
@@ -269,9 +276,6 @@ def main_rows_sql(rows: str, kind_test: str = "") -> str:
         " SELECT article, iso3, n FROM w WHERE n = best AND second IS NOT best"
         " UNION ALL SELECT article, iso3, n FROM u WHERE in_title OR NOT any_title"
     )
-
-
-_MAIN_ROWS = main_rows_sql("SELECT article, iso3, n FROM article_country")
 
 
 def _selection_rows(sel: int) -> str:
@@ -294,25 +298,18 @@ _MAIN_SETS = (
     )
     + ") GROUP BY article, iso3"
 )
+# The main countries of every row, for older files: main_sets, then main (every kind) from it.
 _FILL_MAIN = f"""
-DROP TABLE IF EXISTS temp.pressmap_main;
-CREATE TEMP TABLE pressmap_main AS {_MAIN_ROWS};
-UPDATE article_country SET main = 0 WHERE main != 0;
-UPDATE article_country SET main = 1
-WHERE (iso3, article) IN (SELECT iso3, article FROM temp.pressmap_main);
-DROP TABLE temp.pressmap_main;
-DELETE FROM country_main_totals;
-INSERT INTO country_main_totals
-SELECT iso3, COUNT(*), SUM(n) FROM article_country WHERE main = 1 GROUP BY iso3;
-"""
-# ... and for every selection of kinds (version 7).
-_FILL_MAIN_SETS = f"""
 DROP TABLE IF EXISTS temp.pressmap_sets;
 CREATE TEMP TABLE pressmap_sets AS {_MAIN_SETS};
 UPDATE article_country SET main_sets = 0 WHERE main_sets != 0;
 UPDATE article_country SET main_sets = s.bits FROM temp.pressmap_sets s
 WHERE s.article = article_country.article AND s.iso3 = article_country.iso3;
 DROP TABLE temp.pressmap_sets;
+UPDATE article_country SET main = (main_sets & {EVERY_KIND_BIT}) != 0;
+DELETE FROM country_main_totals;
+INSERT INTO country_main_totals
+SELECT iso3, COUNT(*), SUM(n) FROM article_country WHERE main = 1 GROUP BY iso3;
 """
 # Index every article's text anew (and list those to recheck).
 _REBUILD_TEXT_INDEX = f"""
@@ -386,7 +383,7 @@ def rebuild_summaries(conn: sqlite3.Connection) -> None:
         conn.execute("DELETE FROM country_pairs")
         conn.execute("DELETE FROM country_days")
         for stmt in _statements(
-            _FILL_ARTICLE_COUNTRY + _FILL_MAIN + _FILL_MAIN_SETS + _REBUILD_TEXT_INDEX
+            _FILL_ARTICLE_COUNTRY + _FILL_MAIN + _REBUILD_TEXT_INDEX
         ):
             conn.execute(stmt)
 
@@ -520,17 +517,14 @@ def _migrate(conn: sqlite3.Connection) -> None:
         elif version == 2:
             for stmt in _statements(_MIGRATE_V2):
                 conn.execute(stmt)
-        if version is not None and version < 6:
-            for stmt in _statements(_FILL_MAIN):
-                conn.execute(stmt)
-        if version is not None and version < 7:
+        if version is not None and version < 7:  # main countries: versions 6 and 7
             n = conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
             if n >= 20_000:
                 logging.getLogger("pressmap").warning(
                     "upgrading the database to schema %s: the main countries of every selection"
                     " of kinds, for %s articles (about two minutes per million; once)",
                     SCHEMA_VERSION, n)
-            for stmt in _statements(_FILL_MAIN_SETS):
+            for stmt in _statements(_FILL_MAIN):
                 conn.execute(stmt)
         if version is not None and version < 5:
             for stmt in _statements(_REBUILD_TEXT_INDEX):
@@ -668,14 +662,13 @@ class Store:
                 row[2 + KINDS.index(kind)] += n
             row[1] += n
         sets = _main_sets(per_country, mentions, a.title)
-        every = 1 << (ALL_KINDS - 1)
         cur.executemany(
             "INSERT INTO article_country (iso3, article, published, source, language, kinds, n, "
             f"{', '.join(KIND_COLUMNS.values())}, main, main_sets)"
             f" VALUES (?,?,?,?,?{',?' * (len(KINDS) + 4)})",
             [
-                (iso3, rid, a.published, a.source, a.language, *row, sets[iso3] & every > 0,
-                 sets[iso3])
+                (iso3, rid, a.published, a.source, a.language, *row,
+                 sets[iso3] & EVERY_KIND_BIT > 0, sets[iso3])
                 for iso3, row in per_country.items()
             ],
         )
@@ -746,16 +739,12 @@ class Store:
             "country_days has extra rows": "SELECT iso3, day, articles, mentions FROM country_days WHERE articles > 0 EXCEPT"
             " SELECT iso3, substr(published, 1, 10), COUNT(*), SUM(n) FROM article_country"
             " WHERE published IS NOT NULL GROUP BY 1, 2",
-            "article_country main countries differ": f"SELECT iso3, article FROM ({_MAIN_ROWS})"
-            " EXCEPT SELECT iso3, article FROM article_country WHERE main = 1",
-            "article_country has extra main countries": "SELECT iso3, article FROM article_country"
-            f" WHERE main = 1 EXCEPT SELECT iso3, article FROM ({_MAIN_ROWS})",
             "article_country main_sets differ": f"SELECT article, iso3, bits FROM ({_MAIN_SETS})"
             " EXCEPT SELECT article, iso3, main_sets FROM article_country WHERE main_sets != 0",
             "article_country has extra main_sets": "SELECT article, iso3, main_sets"
             f" FROM article_country WHERE main_sets != 0 EXCEPT SELECT * FROM ({_MAIN_SETS})",
             "main differs from main_sets": "SELECT 1 FROM article_country"
-            f" WHERE main != ((main_sets >> {ALL_KINDS - 1}) & 1)",
+            f" WHERE main != ((main_sets & {EVERY_KIND_BIT}) != 0)",
             "country_main_totals differ": "SELECT iso3, COUNT(*), SUM(n) FROM article_country"
             " WHERE main = 1 GROUP BY 1 EXCEPT SELECT iso3, articles, mentions"
             " FROM country_main_totals WHERE articles > 0",
