@@ -330,14 +330,16 @@ _CITY_NAMED_STATES = frozenset(("New York", "Washington"))
 _LIST_GOES_ON = re.compile(r"(?:,? (?:and|or) |, ?)[A-Z]")
 
 
+def _city_in_a_list(text: str, name: str, end: int) -> bool:
+    """Whether ``name``, ending at ``end`` after a comma, is a state named like a city that the
+    next item of a list follows ("Tokyo, New York and Sydney"): a city, locating nothing."""
+    return name in _CITY_NAMED_STATES and _LIST_GOES_ON.match(text, end) is not None
+
+
 def _a_state(text: str, m: re.Match[str] | None) -> bool:
     """Whether ``m``, a match of ``Detector._us_after`` (", Texas"), names the state a town is
     in ("Paris, Texas"), rather than the next city of a list ("Tokyo, New York and Sydney")."""
-    if m is None:
-        return False
-    return not (
-        m.group()[1:].strip() in _CITY_NAMED_STATES and _LIST_GOES_ON.match(text, m.end())
-    )
+    return m is not None and not _city_in_a_list(text, m.group()[1:].strip(), m.end())
 
 
 _WRAPPED_SPACE = "[ \n]"  # between a name's words: a space, or a line break in wrapped text
@@ -827,9 +829,7 @@ class Detector:
             name = " ".join(words[:n])
             for r in self.g.lookup(name):
                 if r.iso3 and (r.kind == "name" or "r" in r.flags or "s" in r.flags):
-                    if name in _CITY_NAMED_STATES and _LIST_GOES_ON.match(
-                        text, m.start(1) + len(name)
-                    ):
+                    if _city_in_a_list(text, name, m.start(1) + len(name)):
                         return None  # "London, New York and Tokyo": a list of cities
                     return r.iso3
         return None
@@ -916,7 +916,7 @@ class Detector:
                 last = t.group().split()[-1]
                 known = table.get(last) or (self._upper()[1].get(last, ()) if last.isupper() else ())
                 if not any(
-                    r.kind in ("name", "demonym", "abbreviation") and r.iso3 != "USA" for r in known
+                    r.kind in _COUNTRY_KINDS and r.iso3 != "USA" for r in known
                 ) and not self._in_named_country(m, known):
                     e = Entry(t.group(), "USA", "place", 0, "p")
                     hit = _Hit(t.start(), t.end(), t.group(), [e])
@@ -1092,7 +1092,7 @@ class Detector:
                 _a_state(text, state)
                 and not self._in_named_country(state, keep)
                 and (
-                    not any(r.kind in ("name", "demonym", "abbreviation") for r in keep)
+                    not any(r.kind in _COUNTRY_KINDS for r in keep)
                     or any(r.iso3 == "USA" and ("u" in r.flags or "t" in r.flags) for r in keep)
                 )
             ):

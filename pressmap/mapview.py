@@ -121,8 +121,8 @@ def country_layer(
         }
 
     # Markers first: every polygon paints over them and wins a click inside it, so a marker
-    # only widens the target into the sea or other empty ground (Palestine's dot, which covers
-    # Israel at the first zoom, must not take the clicks meant for Israel).
+    # only widens the target into the sea or other empty ground (Palestine's dot overlaps
+    # Israel until zoomed well in: a click on Israel's shape must be Israel's).
     if points:
         folium.GeoJson(
             {"type": "FeatureCollection", "features": points},
