@@ -106,7 +106,7 @@ _NAME_PREFIX = frozenset(
 # After a town's name, not a country's ("a Lebanon woman" vs "a Lebanese woman").
 _TOWN_USE_NEXT = frozenset(
     "man woman men women resident residents native teen teenager boy girl couple family police "
-    "mayor city council school schools elementary township officials alderman aldermen "
+    "mayor city council school schools elementary middle township officials alderman aldermen "
     "firefighters".split()
 )
 _SPEECH_NEXT = frozenset("said says told added asked explained noted wrote stated replied".split())
@@ -158,6 +158,11 @@ _ORG_OF = re.compile(r"\b[A-Z][a-z]+(?:ers|ts|ns) of (?:the )?\Z")
 _ADDRESS_COMMA = re.compile(r"\b(?:St|Ave|Rd|Blvd|Dr|Ln|Hwy|Street|Avenue|Road)\.?, \Z")
 _NEXT_TO_COUNTY = re.compile(r"(?:-| and )(?:Mc|De)?[A-Z][a-z]+ (?:County|Parish)\b")
 _AGE_OF = re.compile(r", \d{1,3}, (?:of )?\Z")  # "Ashley Evans, 26, of Paris": a local town
+# "The driver, Galen Miller of Palestine": a person's first and last name, not after a title
+# ("Prime Minister Ehud Olmert of Israel"), then "of": where the person lives.
+_RESIDENT_OF = re.compile(
+    r"(?:^|[,;:(] |[.!?\n] ?|\b[a-z]+ )[A-Z][a-z]+ (?:[A-Z]\. )?([A-Z][a-z]+) of \Z"
+)
 _REGION_AFTER = re.compile(r",\s*([A-Z][a-z]+(?: [A-Z][a-z]+){0,2})")
 _UNIVERSITY_OF = re.compile(r"[Uu]niversit(?:y|ies) of \Z")
 _DATELINE = re.compile(r"\s*(?:,|\(|—|–|-\s)")
@@ -369,8 +374,9 @@ def _foreign_county(county: str, table: dict[str, list[Entry]]) -> bool:
 def _spread_located(hits: list[_Hit]) -> None:
     """One sense per article: a city once located by the words after it ("Belgrade, Minn.",
     "ST. JOHN'S, Newfoundland") is that city wherever else the article names it. A US town
-    replaces every reading unless one is a country's name, demonym or abbreviation ("a house
-    in Belgrade"); elsewhere, the readings in the same country are kept."""
+    replaces every reading unless one is a country's name, demonym or abbreviation: such a name
+    ("Palestine, Texas") is marked as used like a town, and is the town unless the article
+    points to the country elsewhere. Outside the USA the readings in that country are kept."""
     located = {
         h.surface.lower(): h.readings[0].iso3
         for h in hits
@@ -384,6 +390,8 @@ def _spread_located(hits: list[_Hit]) -> None:
             continue
         if iso3 == "USA":
             if any(r.kind in _COUNTRY_KINDS for r in h.readings):
+                if any(r.iso3 == "USA" and r.kind == "place" for r in h.readings):
+                    h.notes.add("town-use")
                 continue
             keep = [Entry(h.surface, "USA", "place", 0, "p")]
         else:
@@ -394,6 +402,24 @@ def _spread_located(hits: list[_Hit]) -> None:
         h.fast = False
         h.chosen = None
         h.notes.add("us-pattern")
+
+
+def _university_of_kentucky(hits: list[_Hit]) -> None:
+    """In an article naming Kentucky, "UK" is the University of Kentucky ("a UK spokesperson")
+    unless the article names Britain some other way (British, England, London...)."""
+    for h in hits:
+        if h.surface != "UK" and any(
+            r.iso3 == "GBR" and r.kind in _BRITAIN_KINDS for r in h.readings
+        ):
+            return
+    for h in hits:
+        if h.surface == "UK":
+            h.readings = []
+            h.chosen = None
+            h.fast = False
+
+
+_BRITAIN_KINDS = frozenset(("name", "demonym", "abbreviation", "capital", "place"))
 
 
 def _drop_overlaps(hits: list[_Hit]) -> list[_Hit]:
@@ -426,13 +452,13 @@ _DEMONYM_PREV_BLOCK = (
 def _plain_context(text: str, s: int, e: int, kind: str, town: bool = False) -> bool:
     """True when nothing around a hit calls for the context checks of ``_filter``.
 
-    Abbreviations: no "$" after. Others: no capitalised word right after or before (an
+    Abbreviations: no "$" or ">" after. Others: no capitalised word right after or before (an
     organisation, a person), no name prefix ("St."). Demonyms: a lower-case word after that is
     no language, thing or person cue. ``town``: no sign of a US town's use ("a Lebanon man",
     "City of Paris", "Paris, Texas").
     """
     nxt = text[e : e + 2]
-    if nxt[:1] == "$" or nxt == "-$":
+    if nxt[:1] in ("$", ">") or nxt == "-$":  # "US$5", "Union Carbide <UK>" (a ticker)
         return False
     if kind == "abbreviation":
         return True
@@ -449,7 +475,7 @@ def _plain_context(text: str, s: int, e: int, kind: str, town: bool = False) -> 
             prev = text[j + 1 : s - 1]
             if prev[:1].isupper() and prev not in _PRE_OK:
                 return False
-            if kind == "demonym" and prev in _DEMONYM_PREV_BLOCK:
+            if kind == "demonym" and (prev in _DEMONYM_PREV_BLOCK or prev.endswith("-grade")):
                 return False
     if kind == "demonym" or town:
         m = _NEXT_LOWER.match(text, e, e + _WORD_MAX)
@@ -952,6 +978,8 @@ class Detector:
         if not hits:
             return []
         self._filter(text, hits)
+        if "Kentucky" in text and "UK" in text:
+            _university_of_kentucky(hits)
         self._resolve(text, hits)
         out = []
         spans = _Spans(text)
@@ -1024,6 +1052,8 @@ class Detector:
                 if r.kind == "abbreviation":
                     if after == "$" or (after == "-" and text[e + 1 : e + 2] == "$"):
                         continue
+                    if after == ">" and text[s - 1 : s] == "<":
+                        continue  # "Union Carbide Corp <UK>": a stock ticker
                     if h.surface.isupper() and len(h.surface) <= 3 and not _has_lower(text, s, e):
                         if prev_word.upper() in _US_PRONOUN_PREV:
                             continue
@@ -1125,6 +1155,8 @@ class Detector:
                 or _AGE_OF.search(text, max(0, s - 10), s)
             ):
                 h.notes.add("town-use")
+            elif of_before and _resident(text, s):
+                h.notes.add("resident")
         _spread_located(hits)
         # One sense per article: a name once used like a US town's is that town throughout.
         town_used = {h.surface.lower() for h in hits if "town-use" in h.notes}
@@ -1230,7 +1262,7 @@ class Detector:
             return n
 
         # One sense per article: a name once used like a US town's is that town throughout.
-        town_used = {h.surface.lower() for h in rest if "town-use" in h.notes}
+        town_used = {h.surface.lower() for h in hits if "town-use" in h.notes}
         for h in rest:
             if h.surface.lower() in town_used:
                 h.notes.add("town-use")
@@ -1326,8 +1358,10 @@ class Detector:
                             support = 0
                     elif support < need:
                         support += us_style()
-                    if "town-use" in h.notes:
-                        support = need  # "a Lebanon woman", "City of Paris"
+                    if "town-use" in h.notes or ("resident" in h.notes and support):
+                        # "a Lebanon woman", "City of Paris"; "Galen Miller of Palestine" with
+                        # a US place in the article
+                        support = need
                     elif "s" not in r.flags and any(x.kind == "name" for x in h.readings):
                         # A country's name is a US town only where used like one (above).
                         continue
@@ -1510,11 +1544,25 @@ def _language_two_back(text: str, end: int, prev_word: str) -> bool:
     return False
 
 
+# A school grade before a demonym makes it a subject: "eighth-grade French students".
+_SCHOOL_GRADE = re.compile(
+    r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
+    r"|\d{1,2}(?:st|nd|rd|th))-grade"
+)
+
+
+def _resident(text: str, s: int) -> bool:
+    """True when a person's name and "of" come before offset ``s`` ("Galen Miller of"), not an
+    organisation's ("Finance and Credit Corp of")."""
+    m = _RESIDENT_OF.search(text, max(0, s - 40), s)
+    return m is not None and m.group(1) not in _ORG_SUFFIX and m.group(1) not in _STATE_BODY
+
+
 def _is_language(prev_word: str, next_word: str, next_gap: str, after: str) -> bool:
     if next_word.lower() in _LANGUAGE_NEXT:
         return True
     pw = prev_word.lower()
-    if pw in _LANGUAGE_PREV:
+    if pw in _LANGUAGE_PREV or (pw.endswith("-grade") and _SCHOOL_GRADE.fullmatch(pw)):
         return True
     if pw in ("in", "into", "from") and (
         not next_gap or after in ",.;:)" or next_word in ("and", "or")

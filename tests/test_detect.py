@@ -679,6 +679,32 @@ def test_sentence_end_pattern_matches_the_plain_form() -> None:
         ("Manufacturers Hanover said it raised its capital.", set()),
         # A sea named after a state or country.
         ("Storms in the Gulf of Alaska are often weaker.", set()),
+        # A school grade before a demonym makes it a subject.
+        ("BGA eighth-grade French students celebrate Mardi Gras.", set()),
+        ("Fifth-grade Spanish classes start in May.", set()),
+        ("The high-grade Chinese ore sold out.", {"CHN"}),
+        # "UK" in an article naming Kentucky is its university, unless Britain is named too.
+        ("He was in critical condition, according to a UK spokesperson in Lexington, Kentucky.",
+         {"USA"}),
+        ("The Kentucky Derby winner will race in the UK, a British trainer said.",
+         {"USA", "GBR"}),
+        ("Shares of Union Carbide Corp <UK> rose.", set()),
+        ("Exports to the UK rose.", {"GBR"}),
+        # A country's name located as a US town is that town throughout the article, unless
+        # the article points to the country elsewhere.
+        ("The Palestine festival drew crowds to Palestine, Texas. Volunteers came from "
+         "Crockett, Palestine and Houston.", {"USA"}),
+        ("Talks in Palestine, Texas ended. In Gaza, Palestine's leaders met.", {"USA", "PSE"}),
+        # "Firstname Lastname of X" with a US place in the article: where the person lives.
+        ("A Darke County crash. The driver, Galen Miller of Palestine, was treated.", {"USA"}),
+        ("Prime Minister Ehud Olmert of Israel met Texas officials.", {"ISR", "USA"}),
+        ("Finance and Credit Corp of Jordan joined the Chicago talks.", {"JOR", "USA"}),
+        # A country's name before "middle school" names a US town, in the whole article.
+        ("Tryouts are at the Jordan middle school. Players join a team in Jordan league play.",
+         {"USA"}),
+        # A US town named after a country, in a dateline.
+        ("Kishwaukee College hosts book sale. MALTA – About 5,000 books are on tables at the "
+         "college on Route 38 in Malta, DeKalb County.", {"USA"}),
     ],
 )
 def test_context_causes(det: Detector, text: str, expected: set[str]) -> None:
