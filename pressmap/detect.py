@@ -422,6 +422,12 @@ def _university_of_kentucky(hits: list[_Hit]) -> None:
 _BRITAIN_KINDS = frozenset(("name", "demonym", "abbreviation", "capital", "place"))
 
 
+def _counties_in(places: dict[str, set[str]]) -> int:
+    """How many US counties the article names ("Laurel County", "Clay County"). Two or more
+    are local news, like its style; one is common in business news ("Washoe County, Nev.")."""
+    return sum(p.endswith((" county", " parish")) for p in places.get("USA", ()))
+
+
 def _drop_overlaps(hits: list[_Hit]) -> list[_Hit]:
     """Sort by start; where hits overlap keep the longest (then the earliest)."""
     hits.sort(key=lambda h: (h.start, -h.end))
@@ -1354,8 +1360,8 @@ class Detector:
                         # A capital (Paris, London) needs local news style as well as two
                         # US places: international news names US states next to capitals.
                         need = 2
-                        if support >= need and not us_style():  # (too few: style can't help)
-                            support = 0
+                        if support >= need and not (us_style() or _counties_in(places) >= 2):
+                            support = 0  # (with too few places, style can't help)
                     elif support < need:
                         support += us_style()
                     if "town-use" in h.notes or ("resident" in h.notes and support):

@@ -702,6 +702,9 @@ def test_sentence_end_pattern_matches_the_plain_form() -> None:
         # A country's name before "middle school" names a US town, in the whole article.
         ("Tryouts are at the Jordan middle school. Players join a team in Jordan league play.",
          {"USA"}),
+        # A capital's US namesake needs local news: two counties are, one is not.
+        ("Crews from Laurel County and Clay County met in London on Monday.", {"USA"}),
+        ("Samuel Montagu Ltd of London sold its mine in Washoe County, Nev.", {"GBR", "USA"}),
         # A US town named after a country, in a dateline.
         ("Kishwaukee College hosts book sale. MALTA – About 5,000 books are on tables at the "
          "college on Route 38 in Malta, DeKalb County.", {"USA"}),
