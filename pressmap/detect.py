@@ -90,7 +90,15 @@ _ORG_SUFFIX = frozenset(
 _COMPANY_SUFFIX = frozenset(
     "Inc Corp Corporation Co Company Ltd Industries Holdings Partners Brothers Bros Trust "
     "Securities Capital Resources Petroleum Bank Group Airlines Airways Insurance Mortgage "
-    "Motors Interbank".split()
+    "Motors Interbank Restaurant Grill Cafe Café Bakery Pizza Pizzeria Bistro Deli Buffet "
+    "Diner Steakhouse".split()  # "Yokohama Japanese Restaurant" is in its own town
+)
+# Schools, churches and hospitals named after a saint ("St. John's Lutheran School"), not
+# after the city of that name.
+_SAINT_BODY = frozenset(
+    "School Schools Church Cathedral Chapel Parish Hospital Health Medical Lutheran Catholic "
+    "Episcopal Methodist Baptist Presbyterian Orthodox Academy College University Seminary "
+    "Cemetery Home".split()
 )
 _SPACE_DASH = re.compile(r"[ \-]")
 _CAP_RUN = re.compile(r"(?:[ \-](?:[A-Z][\w'’&.]*|of|and|for|the|&)){1,7}")
@@ -1067,6 +1075,8 @@ class Detector:
                     if use is not None:
                         keep.append(Entry(r.surface, r.iso3, use, r.population, r.flags))
                         continue
+                if next_word in _SAINT_BODY and h.surface.startswith(("St. ", "Saint ")):
+                    continue
                 if r.kind == "name" and of_before and _ORG_OF.search(text, max(0, s - 30), s):
                     continue  # "Future Farmers of America", "Boy Scouts of America"
                 if r.kind in ("name", "demonym") and next_low in _DISEASE_NEXT:

@@ -705,6 +705,11 @@ def test_sentence_end_pattern_matches_the_plain_form() -> None:
         # A capital's US namesake needs local news: two counties are, one is not.
         ("Crews from Laurel County and Clay County met in London on Monday.", {"USA"}),
         ("Samuel Montagu Ltd of London sold its mine in Washoe County, Nev.", {"GBR", "USA"}),
+        # Schools and hospitals named after a saint; restaurants named after a city.
+        ("Twin sisters, students at St. John's Lutheran School in Lombard, won.", set()),
+        ("St. John's Health System wrote off bad debts.", set()),
+        ("The plane landed in St. John's, the capital of Antigua.", {"ATG"}),
+        ("Closures were at Yokohama Japanese Restaurant and Jo Jo's Cafe.", set()),
         # A US town named after a country, in a dateline.
         ("Kishwaukee College hosts book sale. MALTA – About 5,000 books are on tables at the "
          "college on Route 38 in Malta, DeKalb County.", {"USA"}),
