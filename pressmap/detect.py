@@ -436,6 +436,16 @@ def _counties_in(places: dict[str, set[str]]) -> int:
     return sum(p.endswith((" county", " parish")) for p in places.get("USA", ()))
 
 
+_NAME_PARTICLES = frozenset(("de", "del", "da", "di", "do", "dos", "das", "du", "des"))
+_CITY_KINDS = frozenset(("capital", "place"))
+
+
+def _capitalised_before(text: str, i: int) -> bool:
+    """Whether a capitalised word ends right before offset ``i`` (one space between)."""
+    word, gap = _prev_word(text, i)
+    return gap == " " and word[:1].isupper()
+
+
 def _drop_overlaps(hits: list[_Hit]) -> list[_Hit]:
     """Sort by start; where hits overlap keep the longest (then the earliest)."""
     hits.sort(key=lambda h: (h.start, -h.end))
@@ -487,7 +497,7 @@ def _plain_context(text: str, s: int, e: int, kind: str, town: bool = False) -> 
         else:
             j = text.rfind(" ", max(0, s - 30), s - 1)
             prev = text[j + 1 : s - 1]
-            if prev[:1].isupper() and prev not in _PRE_OK:
+            if (prev[:1].isupper() and prev not in _PRE_OK) or prev in _NAME_PARTICLES:
                 return False
             if kind == "demonym" and (prev in _DEMONYM_PREV_BLOCK or prev.endswith("-grade")):
                 return False
@@ -1077,9 +1087,15 @@ class Detector:
                         continue
                 if next_word in _SAINT_BODY and h.surface.startswith(("St. ", "Saint ")):
                     continue
+                if (
+                    prev_word in _NAME_PARTICLES
+                    and r.kind in _CITY_KINDS
+                    and _capitalised_before(text, s - len(prev_gap) - len(prev_word))
+                ):
+                    continue  # "the villages of Ceamurlia de Jos": part of a longer name
                 if r.kind == "name" and of_before and _ORG_OF.search(text, max(0, s - 30), s):
                     continue  # "Future Farmers of America", "Boy Scouts of America"
-                if r.kind in ("name", "demonym") and next_low in _DISEASE_NEXT:
+                if next_low in _DISEASE_NEXT:
                     continue  # "Hong Kong flu", "Japanese encephalitis": a disease
                 if (
                     r.kind != "abbreviation"

@@ -710,6 +710,12 @@ def test_sentence_end_pattern_matches_the_plain_form() -> None:
         ("St. John's Health System wrote off bad debts.", set()),
         ("The plane landed in St. John's, the capital of Antigua.", {"ATG"}),
         ("Closures were at Yokohama Japanese Restaurant and Jo Jo's Cafe.", set()),
+        # A city's name after "de" and a capitalised word is part of a longer name; a
+        # country's is not. A disease or a brand named after a place names no place.
+        ("The strain was confirmed in the villages of Ceamurlia de Jos and Maliuc.", set()),
+        ("Flights to Santiago de Chile resumed.", {"CHL"}),
+        ("Six people died of the Hong Kong Flu virus in Kitaakita.", set()),
+        ("The 107 Kentucky Fried Chicken outlets were closed.", set()),
         # A US town named after a country, in a dateline.
         ("Kishwaukee College hosts book sale. MALTA – About 5,000 books are on tables at the "
          "college on Route 38 in Malta, DeKalb County.", {"USA"}),
