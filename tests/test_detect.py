@@ -716,6 +716,9 @@ def test_sentence_end_pattern_matches_the_plain_form() -> None:
         ("Flights to Santiago de Chile resumed.", {"CHL"}),
         ("Six people died of the Hong Kong Flu virus in Kitaakita.", set()),
         ("The 107 Kentucky Fried Chicken outlets were closed.", set()),
+        # A British county found nowhere else is British, "County Council" included.
+        ("Lancashire County Council's Kickstart scheme helps firms.", {"GBR"}),
+        ("Plans for new homes in Cambridgeshire were approved.", {"GBR"}),
         # A US town named after a country, in a dateline.
         ("Kishwaukee College hosts book sale. MALTA – About 5,000 books are on tables at the "
          "college on Route 38 in Malta, DeKalb County.", {"USA"}),
