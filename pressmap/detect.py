@@ -446,6 +446,12 @@ def _capitalised_before(text: str, i: int) -> bool:
     return gap == " " and word[:1].isupper()
 
 
+def _foreign_region(readings: list[Entry]) -> bool:
+    """Whether every reading is a curated region outside the USA ("Lancashire": its "County
+    Council" is that county's)."""
+    return bool(readings) and all(r.iso3 != "USA" and "r" in r.flags for r in readings)
+
+
 def _drop_overlaps(hits: list[_Hit]) -> list[_Hit]:
     """Sort by start; where hits overlap keep the longest (then the earliest)."""
     hits.sort(key=lambda h: (h.start, -h.end))
@@ -1161,7 +1167,12 @@ class Detector:
                 h.readings = [Entry(h.surface, "USA", "place", 0, "p")]
                 h.notes.add("us-pattern")
                 continue
-            if next_gap == " " and next_word in _LOCAL_NEXT and h.surface not in self.g.us_states:
+            if (
+                next_gap == " "
+                and next_word in _LOCAL_NEXT
+                and h.surface not in self.g.us_states
+                and not (next_word == "County" and _foreign_region(keep))
+            ):
                 h.readings = [r for r in keep if r.iso3 == "USA" and "s" in r.flags]
                 h.notes.add("local")
                 continue
