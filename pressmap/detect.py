@@ -164,7 +164,7 @@ _AP_STATES = (
 ).split()
 _ORG_OF = re.compile(r"\b[A-Z][a-z]+(?:ers|ts|ns) of (?:the )?\Z")
 _ADDRESS_COMMA = re.compile(r"\b(?:St|Ave|Rd|Blvd|Dr|Ln|Hwy|Street|Avenue|Road)\.?, \Z")
-_NEXT_TO_COUNTY = re.compile(r"(?:-| and )(?:Mc|De)?[A-Z][a-z]+ (?:County|Parish)\b")
+_NEXT_TO_COUNTY = re.compile(r"(?:-|,? and |, )(?:Mc|De)?[A-Z][a-z]+ (?:County|Parish)\b")
 _AGE_OF = re.compile(r", \d{1,3}, (?:of )?\Z")  # "Ashley Evans, 26, of Paris": a local town
 # "The driver, Galen Miller of Palestine": a person's first and last name, not after a title
 # ("Prime Minister Ehud Olmert of Israel"), then "of": where the person lives.

@@ -716,6 +716,8 @@ def test_sentence_end_pattern_matches_the_plain_form() -> None:
         ("Flights to Santiago de Chile resumed.", {"CHL"}),
         ("Six people died of the Hong Kong Flu virus in Kitaakita.", set()),
         ("The 107 Kentucky Fried Chicken outlets were closed.", set()),
+        # A capital's name listed with a US county is a US town.
+        ("The task force came from the Athens, McMinn County and Etowah schools.", {"USA"}),
         # A British county found nowhere else is British, "County Council" included.
         ("Lancashire County Council's Kickstart scheme helps firms.", {"GBR"}),
         ("Plans for new homes in Cambridgeshire were approved.", {"GBR"}),
