@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import _sre
 import array
+import bisect
 import functools
 import hashlib
 import marshal
@@ -22,6 +23,7 @@ import tomllib
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 
 from pressmap.gazetteer import Entry, Gazetteer, load_gazetteer
@@ -462,6 +464,23 @@ def _drop_overlaps(hits: list[_Hit]) -> list[_Hit]:
                 out[-1] = h
             continue
         out.append(h)
+    return out
+
+
+_START = attrgetter("start")
+
+
+def _insert_head_hits(hits: list[_Hit], n: int) -> list[_Hit]:
+    """Same result as ``_drop_overlaps(hits)`` where ``hits[:n]`` (the main scan's) and
+    ``hits[n:]`` (the all-caps head's) are each in order and free of overlaps, faster: each
+    head hit is put in its place, and only where one overlaps a hit does ``_drop_overlaps``
+    decide."""
+    out = hits[:n]
+    for h in hits[n:]:
+        i = bisect.bisect_left(out, h.start, key=_START)  # the first hit starting at or after h
+        if (i and out[i - 1].end > h.start) or (i < len(out) and out[i].start < h.end):
+            return _drop_overlaps(hits)
+        out.insert(i, h)
     return out
 
 
@@ -907,6 +926,7 @@ class Detector:
         stop = c.stop
         us_after = self._us_after.match  # "Belgrade, Minn.": a US town, whatever else it names
         hits: list[_Hit] = []
+        located = False  # a hit located by the words after it ("us-pattern")
         for m in c.scanner(text).finditer(text):
             s, e = m.span()
             if s and (text[s - 1].isalnum() or text[s - 1] == "_"):
@@ -978,6 +998,8 @@ class Detector:
                     hit = _Hit(t.start(), t.end(), t.group(), [e])
                     hit.notes.add("us-pattern")
                     hits.append(hit)
+                    located = True
+        before_head = len(hits)
         head = text[:_HEAD]
         if _CAPS_RUN.search(head):
             # Try the all-caps pattern only where an all-caps word starts.
@@ -1004,10 +1026,13 @@ class Detector:
                     else:
                         hits.append(_Hit(s, e, up, utable[up]))
         if len(hits) > scanned:
-            hits = _drop_overlaps(hits)
+            if before_head == scanned:  # only the head scan added hits
+                hits = _insert_head_hits(hits, scanned)
+            else:
+                hits = _drop_overlaps(hits)
         if not hits:
             return []
-        self._filter(text, hits)
+        self._filter(text, hits, located)
         if "Kentucky" in text and "UK" in text:
             _university_of_kentucky(hits)
         self._resolve(text, hits)
@@ -1042,9 +1067,13 @@ class Detector:
             out.append(m)
         return out
 
-    def _filter(self, text: str, hits: list[_Hit]) -> None:
-        """Drop readings that the words around a hit rule out (case, persons, languages...)."""
+    def _filter(self, text: str, hits: list[_Hit], located: bool = True) -> None:
+        """Drop readings that the words around a hit rule out (case, persons, languages...).
+
+        ``located``: some hit may come with a "us-pattern" note (False lets the one-sense pass
+        over located cities be skipped when no hit gets one here)."""
         persons: set[str] = set()
+        town_use = False  # some hit got a "town-use" note (hits come without one)
         last_language = -100
         univ = "niversit" in text  # else "University of" cannot precede any hit
         for h in hits:
@@ -1072,6 +1101,7 @@ class Detector:
                         "u" in r.flags or "t" in r.flags for r in h.readings
                     ):
                         h.notes.add("town-use")  # "LEBANON (AP) -": datelines name towns
+                        town_use = True
             prev_word, prev_gap = _prev_word(text, s)
             next_word, next_gap = _next_word(text, e)
             next_low = next_word.lower()
@@ -1130,8 +1160,6 @@ class Detector:
                         continue  # "in English and Spanish"
                     if h.surface.startswith("Indian") and next_word in _INDIAN_NEXT:
                         continue
-                    if h.surface.startswith("Indian") and next_word in _INDIAN_NEXT:
-                        continue
                     if next_low in _THING_NEXT:
                         continue
                     if next_word in _SPEECH_NEXT or _capitalised_name(prev_word, prev_gap, self.g):
@@ -1153,11 +1181,13 @@ class Detector:
                 if region and any(r.iso3 == region for r in keep):
                     keep = h.readings = [r for r in keep if r.iso3 == region]
                     h.notes.add("us-pattern")  # a located reading: no further evidence needed
+                    located = True
                     continue
             # "City, State" (Paris, Texas; Lebanon, Ohio): a US place.
             state = self._us_after.match(text, e) if after == "," else None
             if (
-                _a_state(text, state)
+                state is not None
+                and _a_state(text, state)
                 and not self._in_named_country(state, keep)
                 and (
                     not any(r.kind in _COUNTRY_KINDS for r in keep)
@@ -1166,6 +1196,7 @@ class Detector:
             ):
                 h.readings = [Entry(h.surface, "USA", "place", 0, "p")]
                 h.notes.add("us-pattern")
+                located = True
                 continue
             if (
                 next_gap == " "
@@ -1198,11 +1229,14 @@ class Detector:
                 or _AGE_OF.search(text, max(0, s - 10), s)
             ):
                 h.notes.add("town-use")
+                town_use = True
             elif of_before and _resident(text, s):
                 h.notes.add("resident")
-        _spread_located(hits)
+        if located:
+            _spread_located(hits)
+            town_use = True  # (it marks a country's name located as a US town as used like one)
         # One sense per article: a name once used like a US town's is that town throughout.
-        town_used = {h.surface.lower() for h in hits if "town-use" in h.notes}
+        town_used = {h.surface.lower() for h in hits if "town-use" in h.notes} if town_use else ()
         if town_used and self._main is not None:
             for h in hits:
                 if h.fast and h.surface.lower() in town_used:
@@ -1265,7 +1299,10 @@ class Detector:
             if not readings:
                 continue
             low = h.surface.lower()
-            isos = {r.iso3 for r in readings if r.iso3}
+            if len(readings) == 1:  # (most hits: no set comprehension needed)
+                isos = {readings[0].iso3} if readings[0].iso3 else set()
+            else:
+                isos = {r.iso3 for r in readings if r.iso3}
             if len(isos) == 1:
                 (iso,) = isos
                 for r in readings:
@@ -1305,10 +1342,12 @@ class Detector:
             return n
 
         # One sense per article: a name once used like a US town's is that town throughout.
+        # (Hits that lost their readings count too: "the Jordan middle school" read as a name.)
         town_used = {h.surface.lower() for h in hits if "town-use" in h.notes}
-        for h in rest:
-            if h.surface.lower() in town_used:
-                h.notes.add("town-use")
+        if town_used:
+            for h in rest:
+                if h.surface.lower() in town_used:
+                    h.notes.add("town-use")
         for h in rest:
             if "us-pattern" in h.notes or any("o" in r.flags for r in h.readings):
                 h.chosen = h.readings[0]
@@ -1519,16 +1558,21 @@ _WORD_MAX = 40  # context scans look at most this far: a word is never longer
 
 def _prev_word(text: str, s: int) -> tuple[str, str]:
     """The word before offset ``s`` and the characters between it and ``s`` (bounded scan)."""
+    # (Conditional expressions rather than max(), and one index per character: this runs
+    # for most hits.)
     i = s
-    stop = max(0, s - _WORD_MAX)
+    stop = s - _WORD_MAX if s > _WORD_MAX else 0
     while i > stop and text[i - 1] in " \t":
         i -= 1
-    gap = text[i:s]
     j = i
-    stop = max(0, i - _WORD_MAX)
-    while j > stop and (text[j - 1].isalnum() or text[j - 1] in ".-'’"):
-        j -= 1
-    return text[j:i], gap
+    stop = i - _WORD_MAX if i > _WORD_MAX else 0
+    while j > stop:
+        c = text[j - 1]
+        if c.isalnum() or c in ".-'’":
+            j -= 1
+        else:
+            break
+    return text[j:i], text[i:s]
 
 
 _NEXT_WORD = re.compile(rf"([ \t]{{0,{_WORD_MAX}}})([\w.\-'’]{{0,{_WORD_MAX}}})")
@@ -1558,7 +1602,7 @@ def _caps_line(text: str, s: int, e: int) -> bool:
 
 def _sentence_initial(text: str, s: int) -> bool:
     i = s
-    stop = max(0, s - _WORD_MAX)
+    stop = s - _WORD_MAX if s > _WORD_MAX else 0
     while i > stop and text[i - 1] in " \t\"'“‘(":
         i -= 1
     return i == 0 or text[i - 1] in ".!?\n:"

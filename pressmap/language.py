@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 SAMPLE = 2000  # characters looked at: enough for a stable vote, cheap on long texts
 
@@ -64,17 +63,24 @@ for _lang, _words in _STOPWORDS.items():
 # and the stopwords are looked up as bytes (an ASCII text holds only the ASCII ones).
 _ASCII_GAPS = bytes(c if chr(c).isascii() and chr(c).isalpha() else 32 for c in range(256))
 _STOP_LANGS_ASCII = {w.encode(): langs for w, langs in _STOP_LANGS.items() if w.isascii()}
-_last: tuple[str, str | None] = ("", None)  # the last text asked about, and its answer
+# The texts last asked about and their answers, by identity: an article whose language stays
+# unknown is asked again by the detector, after the reader (which runs up to two chunks of
+# articles ahead of the analysis, see analyze_many). Long texts are not kept (memory).
+_recent: dict[int, tuple[str, str | None]] = {}
+_RECENT = 256
+_RECENT_CHARS = 20_000
 
 
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of ``text``'s language (en fr de es pt it ru ar zh), or None if unsure."""
-    global _last
-    last = _last
-    if text is last[0] and text:
-        return last[1]  # the same article asked again (reader, then detector)
+    seen = _recent.get(id(text))
+    if seen is not None and seen[0] is text:
+        return seen[1]  # the same article asked again (reader, then detector)
     found = _detect(text)
-    _last = (text, found)
+    if len(text) <= _RECENT_CHARS:
+        if len(_recent) >= _RECENT:
+            _recent.pop(next(iter(_recent), None), None)  # the oldest (no error if gone)
+        _recent[id(text)] = (text, found)
     return found
 
 
@@ -105,11 +111,11 @@ def _detect(text: str) -> str | None:
     if not words:
         return None
     scores = dict.fromkeys(_STOPWORDS, 0)
-    counts = Counter(words)
-    for w in counts.keys() & stop.keys():  # the stopwords present (a set operation)
-        n = counts[w]
-        for lang in stop[w]:
-            scores[lang] += n
+    # Each stopword occurrence scores its languages: the words are looked up in C (map), and
+    # only the stopwords among them reach the loop (a Counter costs more on short texts).
+    for langs in filter(None, map(stop.get, words)):
+        for lang in langs:
+            scores[lang] += 1
     if not ascii_only:  # the hint letters are all non-ASCII
         for lang, rx in _HINTS.items():
             scores[lang] += len(rx.findall(sample)) // 3

@@ -28,6 +28,11 @@ from pressmap.decoding import (
 from pressmap.model import Article, ReadError
 from pressmap.readers import FIELD_NAMES, LIST_KEYS, Context, FieldMap, Source, detect_language
 
+try:  # optional: about twice as fast as json.loads on rows (see _loads_row)
+    import orjson
+except ImportError:  # pragma: no cover - plain json then
+    orjson = None
+
 
 def _get_path(row: dict, dotted: str) -> Any:
     cur: Any = row
@@ -138,6 +143,35 @@ def _row_article(row: Any, n: int, src: Source, ctx: Context) -> Article | ReadE
     )
 
 
+def _plain(value: Any, depth: int = 0) -> bool:
+    """Whether ``value`` holds only strings, ints, booleans, None, lists and objects, at most
+    50 deep: where orjson and ``json.loads`` are known to build the same value. (orjson reads
+    an integer beyond 64 bits as a float, and may round a long decimal differently.)"""
+    t = type(value)
+    if t is dict or t is list:
+        if depth > 50:
+            return False
+        for v in value.values() if t is dict else value:
+            if type(v) is not str and not _plain(v, depth + 1):
+                return False
+        return True
+    return t is str or t is int or t is bool or value is None
+
+
+def _loads_row(line: str) -> Any:
+    """``json.loads(line)``, faster through orjson where it gives the same value; anything
+    else (errors included, with their messages) goes through ``json.loads``."""
+    if orjson is not None:
+        try:
+            row = orjson.loads(line)
+        except ValueError:
+            pass
+        else:
+            if _plain(row):
+                return row
+    return json.loads(line)
+
+
 class _ErrorBudget:
     """Passes row errors through until ``limit``; then counts the rest."""
 
@@ -239,7 +273,7 @@ def _jsonl_rows(f: IO[bytes], src: Source, ctx: Context) -> Iterator[Article | R
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
+            row = _loads_row(line)
         except RecursionError:
             yield ReadError(where, "JSON nested too deeply")
             continue

@@ -14,6 +14,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from pressmap.model import Article, Extracted, ReadError
 from pressmap.readers import (
@@ -550,3 +552,40 @@ def test_a_bare_one_line_txt_is_an_article(tmp_path) -> None:
     items = {Path(i.path).name: i for i in iter_articles([tmp_path])}
     assert items["note.txt"].text == "Kenya and Uganda signed a trade deal"
     assert isinstance(items["menu.txt"], ReadError)
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_JSON_VALUES)
+@example(2**70)
+@example(1.0000000000000002)
+@example({"a": 1, "a2": [None, True, "\ud800"]})
+def test_row_decoding_gives_what_json_loads_gives(value) -> None:
+    """The orjson path of ``_loads_row`` must build exactly what ``json.loads`` builds."""
+    from pressmap.rows import _loads_row
+
+    line = json.dumps(value)
+    got = _loads_row(line)
+    want = json.loads(line)
+    assert json.dumps(got) == json.dumps(want)
+    assert type(got) is type(want)
+
+
+@pytest.mark.parametrize("line", ['{"a": 1,}', "[1, 2", '{"a": NaN}', '{"x": "\\ud800"}', "{" * 60 + "}" * 60])
+def test_row_decoding_errors_and_oddities_match_json_loads(line: str) -> None:
+    from pressmap.rows import _loads_row
+
+    try:
+        want = json.loads(line)
+    except ValueError as exc:
+        with pytest.raises(type(exc)) as got:
+            _loads_row(line)
+        assert str(got.value) == str(exc)
+    else:
+        assert json.dumps(_loads_row(line)) == json.dumps(want)
