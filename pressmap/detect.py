@@ -176,6 +176,11 @@ _RESIDENT_OF = re.compile(
 _REGION_AFTER = re.compile(r",\s*([A-Z][a-z]+(?: [A-Z][a-z]+){0,2})")
 _UNIVERSITY_OF = re.compile(r"[Uu]niversit(?:y|ies) of \Z")
 _DATELINE = re.compile(r"\s*(?:,|\(|—|–|-\s)")
+# What follows a dateline's place for certain: "(AP)", a dash, or after the comma a date
+# ("Feb 26 -") or a region and then a bracket or dash ("Minn. (AP) -", "Georgia --").
+_FULL_DATELINE = re.compile(
+    r"\s*(?:\(|—|–|-\s)|,\s*(?:[A-Z][a-z]{2,}\.?\s+\d|[A-Z][\w.' ]{1,30}?\s*[(—–-])"
+)
 _PREPOSITIONS = frozenset("of in to from into at across throughout near".split())
 _TOKEN = re.compile(r"[\w.\-'’]+")
 
@@ -1097,10 +1102,14 @@ class Detector:
                     text, e
                 ):
                     h.notes.add("dateline")  # "HOUSTON, March 5 -": a place, not a person
-                    if any(r.kind == "name" for r in h.readings) and any(
-                        "u" in r.flags or "t" in r.flags for r in h.readings
+                    if (
+                        any(r.kind == "name" for r in h.readings)
+                        and any("u" in r.flags or "t" in r.flags for r in h.readings)
+                        and _FULL_DATELINE.match(text, e)
                     ):
-                        h.notes.add("town-use")  # "LEBANON (AP) -": datelines name towns
+                        # "LEBANON (AP) -": datelines name towns (a headline "CHINA, TAIWAN
+                        # TRADE ..." is no dateline)
+                        h.notes.add("town-use")
                         town_use = True
             prev_word, prev_gap = _prev_word(text, s)
             next_word, next_gap = _next_word(text, e)

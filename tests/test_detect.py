@@ -716,6 +716,11 @@ def test_sentence_end_pattern_matches_the_plain_form() -> None:
         ("Flights to Santiago de Chile resumed.", {"CHL"}),
         ("Six people died of the Hong Kong Flu virus in Kitaakita.", set()),
         ("The 107 Kentucky Fried Chicken outlets were closed.", set()),
+        # A headline that starts "COUNTRY, COUNTRY" is no dateline naming a US town.
+        ("CHINA, TAIWAN TRADE VIA HONG KONG FELL\n\nHONG KONG, March 19 - Trade between China "
+         "and Taiwan fell.", {"CHN", "TWN", "HKG"}),
+        ("ANGOLA, URUGUAY ESTABLISH RELATIONS\n\nUNITED NATIONS, March 9 - Angola and Uruguay "
+         "have established relations.", {"AGO", "URY"}),
         # A capital's name listed with a US county is a US town.
         ("The task force came from the Athens, McMinn County and Etowah schools.", {"USA"}),
         # A British county found nowhere else is British, "County Council" included.
