@@ -69,7 +69,9 @@ _THING_NEXT = frozenset(
     "descent pub pubs sausage sausages festival grill bakery songs song music dance dancing "
     "folk immersion whiskey stew rock pop punk jazz reggae".split()
 )
-_DISEASE_NEXT = frozenset("flu influenza measles encephalitis fever".split())
+# After a place's name: a disease or a round of trade talks named after it ("Hong Kong flu",
+# "the Uruguay round"), not the place.
+_NAMED_FOR_NEXT = frozenset("flu influenza measles encephalitis fever round".split())
 # A capitalised run after a name or demonym that ends in one of these names an institution of
 # that country ("Philippine Department of Agriculture"): kind "institution".
 _STATE_BODY = frozenset(
@@ -516,6 +518,8 @@ def _plain_context(text: str, s: int, e: int, kind: str, town: bool = False) -> 
         return False
     if kind == "abbreviation":
         return True
+    if text.startswith((" round", " Round"), e):  # "the Uruguay round" of trade talks
+        return False
     if nxt[:1] in " -" and nxt[1:].isupper():
         return False
     if town and (nxt[:1] == "," or text[max(0, s - 8) : s] in ("City of ", "town of ", "Town of ")):
@@ -1140,8 +1144,8 @@ class Detector:
                     continue  # "the villages of Ceamurlia de Jos": part of a longer name
                 if r.kind == "name" and of_before and _ORG_OF.search(text, max(0, s - 30), s):
                     continue  # "Future Farmers of America", "Boy Scouts of America"
-                if next_low in _DISEASE_NEXT:
-                    continue  # "Hong Kong flu", "Japanese encephalitis": a disease
+                if next_low in _NAMED_FOR_NEXT:
+                    continue  # "Hong Kong flu", "Japanese encephalitis", "the Uruguay round"
                 if (
                     r.kind != "abbreviation"
                     # "Greek and Italian Grill": a demonym joined to the next one by "and".

@@ -716,6 +716,10 @@ def test_sentence_end_pattern_matches_the_plain_form() -> None:
         ("Flights to Santiago de Chile resumed.", {"CHL"}),
         ("Six people died of the Hong Kong Flu virus in Kitaakita.", set()),
         ("The 107 Kentucky Fried Chicken outlets were closed.", set()),
+        # A round of trade talks named after a country.
+        ("Ninety-two nations take part in the Uruguay round of talks.", set()),
+        ("The waiver goes on the table during the Uruguay Round.", set()),
+        ("Talks in Uruguay ended.", {"URY"}),
         # A headline that starts "COUNTRY, COUNTRY" is no dateline naming a US town.
         ("CHINA, TAIWAN TRADE VIA HONG KONG FELL\n\nHONG KONG, March 19 - Trade between China "
          "and Taiwan fell.", {"CHN", "TWN", "HKG"}),
