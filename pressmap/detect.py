@@ -737,7 +737,10 @@ class Detector:
         self._upper_first: frozenset[str] | None = None
         self._upper_fast: dict[str, Entry] = {}
         # ", Texas", ", Tex.", ", TX": only whether it matches at a comma is used.
-        states = [*self.g.us_states, *_AP_STATES]
+        # Reuters drops the full stop before a comma ("BEDFORD, Mass, March 12"): those forms
+        # count only with the comma after them.
+        bare = [a.rstrip(".") + "," for a in _AP_STATES if a.count(".") == 1]
+        states = [*self.g.us_states, *_AP_STATES, *bare]
         self._us_after = _compile_trie(  # and "BIRMINGHAM, MICH.," in all-caps datelines
             [*states, *(s.upper() for s in states), *self.g.us_states.values()], r",\s*(?:"
         )
@@ -1082,6 +1085,7 @@ class Detector:
         ``located``: some hit may come with a "us-pattern" note (False lets the one-sense pass
         over located cities be skipped when no hit gets one here)."""
         persons: set[str] = set()
+        orgs: set[str] = set()  # cities' names used for companies, in lower case
         town_use = False  # some hit got a "town-use" note (hits come without one)
         last_language = -100
         univ = "niversit" in text  # else "University of" cannot precede any hit
@@ -1157,6 +1161,11 @@ class Detector:
                 ):
                     org = _org_after(text, e, r.kind in ("name", "demonym"))
                     if org == "org":
+                        if all(
+                            x.kind == "place" and "s" not in x.flags and "r" not in x.flags
+                            for x in h.readings
+                        ):
+                            orgs.add(h.surface.lower())  # only a city's name, no country's
                         continue  # "American Diabetes Association", "Burlington Industries"
                     if org == "state" and r.kind in ("name", "demonym"):
                         r = Entry(r.surface, r.iso3, "institution", r.population, r.flags)
@@ -1262,6 +1271,17 @@ class Detector:
         if persons:
             for h in hits:
                 if h.readings and h.surface in persons:
+                    pw, _ = _prev_word(text, h.start)
+                    if pw.lower() not in _PREPOSITIONS:
+                        h.readings = []
+                        h.chosen = None
+                        h.fast = False
+        # A city's name once used for a company ("Burlington Industries Inc") is the company
+        # in the article ("Burlington's stock rose"), unless a preposition or a comma after
+        # shows the place ("in Burlington", "Burlington, Vt.").
+        if orgs:
+            for h in hits:
+                if h.readings and h.surface.lower() in orgs and text[h.end : h.end + 1] != ",":
                     pw, _ = _prev_word(text, h.start)
                     if pw.lower() not in _PREPOSITIONS:
                         h.readings = []
@@ -1561,6 +1581,8 @@ def _strong_place(r: Entry, g: Gazetteer, dateline: bool = False) -> bool:
         return True
     if r.surface in g.weak:
         return False
+    if dateline and r.population >= _US_CITY:
+        return True  # "ST. LOUIS, March 5 -", "STAMFORD, March 11 -": a dateline's city
     if r.iso3 == "USA" and "u" not in r.flags:
         return r.population >= _US_STANDALONE
     return r.population >= g.standalone_population

@@ -716,6 +716,17 @@ def test_sentence_end_pattern_matches_the_plain_form() -> None:
         ("Flights to Santiago de Chile resumed.", {"CHL"}),
         ("Six people died of the Hong Kong Flu virus in Kitaakita.", set()),
         ("The 107 Kentucky Fried Chicken outlets were closed.", set()),
+        # Reuters drops the full stop of a state's abbreviation before a comma.
+        ("BIRMINGHAM, Ala, March 6 - Energen Corp said", {"USA"}),
+        ("MELBOURNE, Fla, March 20 - Shr loss nine cts", {"USA"}),
+        ("WINDSOR, Conn, March 24 - Stanadyne Inc said", {"USA"}),
+        ("He met Smith, Mass and others.", set()),
+        # A dateline names its city, a US city of 100,000 too.
+        ("ST. LOUIS, March 5 - Edison Brothers Stores Inc said its sales rose.", {"USA"}),
+        ("ROTTERDAM, March 3 - Grain stocks fell.", {"NLD"}),
+        # A city's name used for a company is the company in the rest of the article.
+        ("Dominion Textile bought a stake in Burlington Industries Inc. Burlington's stock "
+         "rose in Montreal.", {"CAN"}),
         # A round of trade talks named after a country.
         ("Ninety-two nations take part in the Uruguay round of talks.", set()),
         ("The waiver goes on the table during the Uruguay Round.", set()),
