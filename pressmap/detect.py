@@ -169,6 +169,7 @@ _AP_STATES = (
 _ORG_OF = re.compile(r"\b[A-Z][a-z]+(?:ers|ts|ns) of (?:the )?\Z")
 _ADDRESS_COMMA = re.compile(r"\b(?:St|Ave|Rd|Blvd|Dr|Ln|Hwy|Street|Avenue|Road)\.?, \Z")
 _NEXT_TO_COUNTY = re.compile(r"(?:-|,? and |, )(?:Mc|De)?[A-Z][a-z]+ (?:County|Parish)\b")
+_GOVERNOR_OF = re.compile(r"\b(?:[Gg]overnor|[Ll]egislature) of \Z")  # a state's offices
 _AGE_OF = re.compile(r", \d{1,3}, (?:of )?\Z")  # "Ashley Evans, 26, of Paris": a local town
 # "The driver, Galen Miller of Palestine": a person's first and last name, not after a title
 # ("Prime Minister Ehud Olmert of Israel"), then "of": where the person lives.
@@ -459,6 +460,12 @@ def _foreign_region(readings: list[Entry]) -> bool:
     """Whether every reading is a curated region outside the USA ("Lancashire": its "County
     Council" is that county's)."""
     return bool(readings) and all(r.iso3 != "USA" and "r" in r.flags for r in readings)
+
+
+def _dateline_rank(r: Entry) -> tuple[int, int]:
+    """The reading a dateline's place takes among those of one country: the most
+    country-like kind, then the biggest place."""
+    return _KIND_RANK.get(r.kind, 5), -r.population
 
 
 def _drop_overlaps(hits: list[_Hit]) -> list[_Hit]:
@@ -1119,6 +1126,21 @@ class Detector:
                         # TRADE ..." is no dateline)
                         h.notes.add("town-use")
                         town_use = True
+                    if (
+                        (s == 0 or text[s - 1] == "\n")
+                        and len({r.iso3 for r in h.readings}) == 1
+                        and h.readings[0].iso3
+                        and not any("c" in r.flags for r in h.readings)
+                        and _FULL_DATELINE.match(text, e)
+                        and not _a_state(text, self._us_after.match(text, e))
+                    ):
+                        # "BOSTON, March 3 -", "WELLINGTON, March 3 -": a dateline at the
+                        # head of a line names its city, even one named like a common word or a
+                        # person, when every reading is in one country.
+                        h.readings = [min(h.readings, key=_dateline_rank)]
+                        h.notes.add("us-pattern")  # a located reading: no further evidence
+                        located = True
+                        continue
             prev_word, prev_gap = _prev_word(text, s)
             next_word, next_gap = _next_word(text, e)
             next_low = next_word.lower()
@@ -1197,6 +1219,16 @@ class Detector:
                 and any("s" in r.flags for r in keep)
             ):
                 keep = h.readings = [r for r in keep if "s" in r.flags]  # University of Georgia
+            if (
+                of_before
+                and any("s" in r.flags for r in keep)
+                and _GOVERNOR_OF.search(text, max(0, s - 25), s)
+            ):
+                # "the governor of Georgia": a US state, and so through the article
+                h.readings = [r for r in keep if "s" in r.flags]
+                h.notes.add("us-pattern")
+                located = True
+                continue
             # "City, Region" or "City, Country" (London, Ontario; Perth, Scotland): that one.
             if after == "," and len({r.iso3 for r in keep}) > 1:
                 region = self._region_after(text, e)
@@ -1277,13 +1309,13 @@ class Detector:
                         h.chosen = None
                         h.fast = False
         # A city's name once used for a company ("Burlington Industries Inc") is the company
-        # in the article ("Burlington's stock rose"), unless a preposition or a comma after
-        # shows the place ("in Burlington", "Burlington, Vt.").
+        # in the article ("Burlington's stock rose", "shares of Bethlehem's stock"), unless a
+        # preposition or a comma after shows the place ("in Burlington", "Burlington, Vt.").
         if orgs:
             for h in hits:
                 if h.readings and h.surface.lower() in orgs and text[h.end : h.end + 1] != ",":
                     pw, _ = _prev_word(text, h.start)
-                    if pw.lower() not in _PREPOSITIONS:
+                    if pw.lower() not in _PREPOSITIONS or text.startswith(("'s", "’s"), h.end):
                         h.readings = []
                         h.chosen = None
                         h.fast = False

@@ -724,6 +724,20 @@ def test_sentence_end_pattern_matches_the_plain_form() -> None:
         # A dateline names its city, a US city of 100,000 too.
         ("ST. LOUIS, March 5 - Edison Brothers Stores Inc said its sales rose.", {"USA"}),
         ("ROTTERDAM, March 3 - Grain stocks fell.", {"NLD"}),
+        # A dateline at the head of a line names its city, even one named like a common word
+        # or a person, when all its readings are in one country.
+        ("BANK EARNINGS UP\n\nBOSTON, March 3 - The bank said", {"USA"}),
+        ("NEW ZEALAND RATES\n\nWELLINGTON, March 3 - Rates rose", {"NZL"}),
+        ("BANK SAYS LUXEMBOURG PLAN\n\nLUXEMBOURG, March 3 - The plan", {"LUX"}),
+        ("He sold the Boston Globe.", set()),
+        # A Washington dateline is the capital: no support for a US town named after Venice.
+        ("WASHINGTON, March 18 - The United States will push at the summit in Venice.",
+         {"USA", "ITA"}),
+        # A state's governor; a company's possessive after "of".
+        ("WASHINGTON, March 20 - The FTC urged the governor of Georgia to veto the bill that "
+         "would raise prices for Georgia motorists.", {"USA"}),
+        ("He holds 5.6 pct of Bethlehem Steel Co and 139,300 shares of Bethlehem's stock.",
+         set()),
         # A round of trade talks named after a country.
         ("Ninety-two nations take part in the Uruguay round of talks.", set()),
         ("The waiver goes on the table during the Uruguay Round.", set()),
