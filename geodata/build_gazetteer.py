@@ -240,6 +240,14 @@ def build() -> dict:
         rows.add("en", st["name"], "USA", "place", 10**6, "s")
     for name in us_town_names:
         rows.add("en", name, "USA", "place", 0, "u")
+    # "Saint Paul", "St. Paul", "St Paul": a saint's town is written all three ways.
+    for (surface, iso3, kind), row in list(rows.rows["en"].items()):
+        for prefix in ("Saint ", "St. ", "St "):
+            if surface.startswith(prefix):
+                rest = surface[len(prefix):]
+                for other in ("Saint ", "St. ", "St "):
+                    if other != prefix:
+                        rows.add("en", other + rest, iso3, kind, row[3], row[4])
     # A big US city shares its row with its small namesakes ("Dallas", Texas, and Dallas,
     # Georgia): it is no small town ("t"), or a dateline "DALLAS" would need other US signs.
     # (The size from which pressmap.detect lets a US city count alone.)

@@ -164,7 +164,7 @@ _US_PRONOUN_PREV = frozenset(
 _AP_STATES = (
     "Ala. Ariz. Ark. Calif. Colo. Conn. Del. Fla. Ga. Ill. Ind. Kan. Kans. Ky. La. Md. Mass. "
     "Mich. Minn. Miss. Mo. Mont. Neb. Nebr. Nev. N.H. N.J. N.M. N.Y. N.C. N.D. Okla. Ore. Pa. "
-    "R.I. S.C. S.D. Tenn. Tex. Vt. Va. Wash. W.Va. Wis. Wyo."
+    "R.I. S.C. S.D. Tenn. Tex. Vt. Va. Wash. W.Va. Wis. Wyo. Penn. Penna. Me."
 ).split()
 _ORG_OF = re.compile(r"\b[A-Z][a-z]+(?:ers|ts|ns) of (?:the )?\Z")
 _ADDRESS_COMMA = re.compile(r"\b(?:St|Ave|Rd|Blvd|Dr|Ln|Hwy|Street|Avenue|Road)\.?, \Z")
@@ -746,7 +746,7 @@ class Detector:
         # ", Texas", ", Tex.", ", TX": only whether it matches at a comma is used.
         # Reuters drops the full stop before a comma ("BEDFORD, Mass, March 12"): those forms
         # count only with the comma after them.
-        bare = [a.rstrip(".") + "," for a in _AP_STATES if a.count(".") == 1]
+        bare = [a.rstrip(".") + "," for a in _AP_STATES]
         states = [*self.g.us_states, *_AP_STATES, *bare]
         self._us_after = _compile_trie(  # and "BIRMINGHAM, MICH.," in all-caps datelines
             [*states, *(s.upper() for s in states), *self.g.us_states.values()], r",\s*(?:"

@@ -738,6 +738,14 @@ def test_sentence_end_pattern_matches_the_plain_form() -> None:
          "would raise prices for Georgia motorists.", {"USA"}),
         ("He holds 5.6 pct of Bethlehem Steel Co and 139,300 shares of Bethlehem's stock.",
          set()),
+        # "Saint", "St." and "St" are one; older spellings and state abbreviations.
+        ("ST. PAUL, March 11 - Minnesota Mining said", {"USA"}),
+        ("ST LOUIS, Feb 26 - Gulf Resources said", {"USA"}),
+        ("BASLE, March 3 - Sandoz said", {"CHE"}),
+        ("DUESSELDORF, March 5 - Henkel said", {"DEU"}),
+        ("HORSHAM, Penn., March 3 - Betz Laboratories said", {"USA"}),
+        ("PORTLAND, Me., April 1 - The utility said", {"USA"}),
+        ("CHARLESTON, S.C, March 30 - The bank said", {"USA"}),
         # A round of trade talks named after a country.
         ("Ninety-two nations take part in the Uruguay round of talks.", set()),
         ("The waiver goes on the table during the Uruguay Round.", set()),
