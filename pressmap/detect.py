@@ -1117,6 +1117,9 @@ class Detector:
                     text, e
                 ):
                     h.notes.add("dateline")  # "HOUSTON, March 5 -": a place, not a person
+                    full = (s == 0 or text[s - 1] == "\n") and _FULL_DATELINE.match(text, e)
+                    if full:
+                        h.notes.add("full-dateline")  # no common word: "BOSTON, March 3 -"
                     if (
                         any(r.kind == "name" for r in h.readings)
                         and any("u" in r.flags or "t" in r.flags for r in h.readings)
@@ -1127,11 +1130,10 @@ class Detector:
                         h.notes.add("town-use")
                         town_use = True
                     if (
-                        (s == 0 or text[s - 1] == "\n")
+                        full
                         and len({r.iso3 for r in h.readings}) == 1
                         and h.readings[0].iso3
                         and not any("c" in r.flags for r in h.readings)
-                        and _FULL_DATELINE.match(text, e)
                         and not _a_state(text, self._us_after.match(text, e))
                     ):
                         # "BOSTON, March 3 -", "WELLINGTON, March 3 -": a dateline at the
@@ -1436,6 +1438,8 @@ class Detector:
                 # "Jim Harrison of the Chamber", "Manufacturers Hanover said".
                 continue
             best: tuple[float, Entry] | None = None
+            # A dateline at the head of a line is no common word ("VANCOUVER, March 6 -").
+            hit_weak = g.weak if "full-dateline" not in h.notes else frozenset()
             for r in h.readings:
                 if not r.iso3:
                     continue
@@ -1521,19 +1525,21 @@ class Detector:
                 elif "c" in r.flags:  # "X County": US unless the article is about elsewhere
                     if other <= 0 and any(n > 0 for i, n in evidence.items() if i != "USA"):
                         continue
-                elif r.kind == "place" and not _strong_place(r, g, "dateline" in h.notes):
+                elif r.kind == "place" and not _strong_place(
+                    r, g, "dateline" in h.notes, hit_weak is not g.weak
+                ):
                     if other <= 0 or "u" in r.flags or "person" in h.notes:
                         continue
                     if (
-                        r.surface in g.weak
+                        r.surface in hit_weak
                         and evidence.get(r.iso3, 0) - contrib.get((h.surface.lower(), r.iso3), 0)
                         <= 0
                     ):
                         continue
                     score -= 1
-                elif r.kind == "capital" and r.surface in g.weak and other <= 0:
+                elif r.kind == "capital" and r.surface in hit_weak and other <= 0:
                     continue
-                if r.surface in g.weak and "initial" in h.notes:
+                if r.surface in hit_weak and "initial" in h.notes:
                     continue
                 if other > 0:
                     score += 5
@@ -1544,6 +1550,18 @@ class Detector:
                     best = (score, r)
             if best is None:
                 continue
+            if (
+                hit_weak is not g.weak
+                and best[1].surface in g.weak
+                and best[1].kind != "capital"
+                and other_evidence(best[1].iso3, h.surface) <= 0
+                and any(
+                    3 * x.population > best[1].population
+                    for x in h.readings
+                    if x.iso3 != best[1].iso3
+                )
+            ):
+                continue  # "RICHMOND, April 9 -": Virginia's or British Columbia's, unknown
             h.chosen = best[1]
             if len(isos) > 1:
                 h.confidence *= 0.85
@@ -1597,13 +1615,16 @@ def _us_style(text: str) -> int:
     return min(n, 2)
 
 
-def _strong_place(r: Entry, g: Gazetteer, dateline: bool = False) -> bool:
+def _strong_place(r: Entry, g: Gazetteer, dateline: bool = False, weak_ok: bool = False) -> bool:
     """A place that counts without support: curated regions, US states, big non-weak cities.
 
     ``dateline``: the hit opens a dateline ("HOUSTON, March 5 -"), so a big city that is also
-    a family name (Houston) is the city."""
+    a family name (Houston) is the city. ``weak_ok``: a full dateline at a line's head, so a
+    city named like a common word counts too ("VANCOUVER, March 6 -")."""
     f = r.flags
-    if r.kind != "place" or "u" in f or "t" in f or "c" in f or r.surface in g.weak:
+    if r.kind != "place" or "u" in f or "t" in f or "c" in f:
+        return False
+    if r.surface in g.weak and not weak_ok:
         return False
     if "s" in f or "r" in f:
         return True
@@ -1611,8 +1632,6 @@ def _strong_place(r: Entry, g: Gazetteer, dateline: bool = False) -> bool:
         return False
     if r.population == 0:
         return True
-    if r.surface in g.weak:
-        return False
     if dateline and r.population >= _US_CITY:
         return True  # "ST. LOUIS, March 5 -", "STAMFORD, March 11 -": a dateline's city
     if r.iso3 == "USA" and "u" not in r.flags:
