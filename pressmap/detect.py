@@ -96,6 +96,9 @@ _COMPANY_SUFFIX = frozenset(
     "Securities Capital Resources Petroleum Bank Group Airlines Airways Insurance Mortgage "
     "Motors Interbank Restaurant Grill Cafe Café Bakery Pizza Pizzeria Bistro Deli Buffet "
     "Diner Steakhouse".split()  # "Yokohama Japanese Restaurant" is in its own town
+    # and legal forms of companies elsewhere ("Redland Plc"; not the all-caps NV, SA or AG:
+    # see _ORG_WORDS_HAVE_LOWER)
+    + "Plc GmbH SpA Oy".split()
 )
 # Schools, churches and hospitals named after a saint ("St. John's Lutheran School"), not
 # after the city of that name.

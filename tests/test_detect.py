@@ -752,6 +752,8 @@ def test_sentence_end_pattern_matches_the_plain_form() -> None:
         ("TIN STRIKE\n\nLA PAZ, March 18 - About 9,000 miners struck.", {"BOL"}),
         ("DIVIDEND\n\nRICHMOND, April 9 - Qtrly div 10 cts vs 10 cts", set()),
         ("DEBT TALKS\n\nKINGSTON, March 4 - Jamaica will draw on the fund.", {"JAM"}),
+        # A company's legal form elsewhere.
+        ("Monier's major shareholder, Redland Plc, said Redland would not sell.", set()),
         # A round of trade talks named after a country.
         ("Ninety-two nations take part in the Uruguay round of talks.", set()),
         ("The waiver goes on the table during the Uruguay Round.", set()),
