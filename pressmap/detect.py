@@ -425,6 +425,9 @@ def _spread_located(hits: list[_Hit]) -> None:
         h.notes.add("us-pattern")
 
 
+_BRITAIN_KINDS = frozenset(("name", "demonym", "abbreviation", "capital", "place"))
+
+
 def _university_of_kentucky(hits: list[_Hit]) -> None:
     """In an article naming Kentucky, "UK" is the University of Kentucky ("a UK spokesperson")
     unless the article names Britain some other way (British, England, London...)."""
@@ -439,8 +442,6 @@ def _university_of_kentucky(hits: list[_Hit]) -> None:
             h.chosen = None
             h.fast = False
 
-
-_BRITAIN_KINDS = frozenset(("name", "demonym", "abbreviation", "capital", "place"))
 
 
 def _counties_in(places: dict[str, set[str]]) -> int:
