@@ -164,11 +164,16 @@ _US_PRONOUN_PREV = frozenset(
     "LET TO FOR WITH OF AMONG JOIN HELP GIVE TELL SHOW ABOUT BY ALL FROM ON AT BEFORE BEHIND "
     "AGAINST TOLD GAVE MAKE MAKES MADE LIKE SEND CALL".split()
 )
-_AP_STATES = (
-    "Ala. Ariz. Ark. Calif. Colo. Conn. Del. Fla. Ga. Ill. Ind. Kan. Kans. Ky. La. Md. Mass. "
-    "Mich. Minn. Miss. Mo. Mont. Neb. Nebr. Nev. N.H. N.J. N.M. N.Y. N.C. N.D. Okla. Ore. Pa. "
-    "R.I. S.C. S.D. Tenn. Tex. Vt. Va. Wash. W.Va. Wis. Wyo. Penn. Penna. Me."
-).split()
+# AP's abbreviations of the states, and older ones Reuters uses ("Penn.", "Ia.", "W. Va.").
+_AP_STATES = [
+    a.replace("_", " ")
+    for a in (
+        "Ala. Ariz. Ark. Calif. Colo. Conn. Del. Fla. Ga. Ill. Ind. Kan. Kans. Ky. La. Md. Mass. "
+        "Mich. Minn. Miss. Mo. Mont. Neb. Nebr. Nev. N.H. N.J. N.M. N.Y. N.C. N.D. Okla. Ore. "
+        "Pa. R.I. S.C. S.D. Tenn. Tex. Vt. Va. Wash. W.Va. Wis. Wyo. Penn. Penna. Me. Dela. Ia. "
+        "Il. W._Va."
+    ).split()
+]
 _ORG_OF = re.compile(r"\b[A-Z][a-z]+(?:ers|ts|ns) of (?:the )?\Z")
 _ADDRESS_COMMA = re.compile(r"\b(?:St|Ave|Rd|Blvd|Dr|Ln|Hwy|Street|Avenue|Road)\.?, \Z")
 _NEXT_TO_COUNTY = re.compile(r"(?:-|,? and |, )(?:Mc|De)?[A-Z][a-z]+ (?:County|Parish)\b")

@@ -746,6 +746,8 @@ def test_sentence_end_pattern_matches_the_plain_form() -> None:
         ("HORSHAM, Penn., March 3 - Betz Laboratories said", {"USA"}),
         ("PORTLAND, Me., April 1 - The utility said", {"USA"}),
         ("CHARLESTON, S.C, March 30 - The bank said", {"USA"}),
+        ("BLUEFIELD, W. Va., March 16 - Bluefield Supply Co said", {"USA"}),
+        ("DES MOINES, Ia., March 17 - Hawkeye Bancorporation said", {"USA"}),
         # At a dateline a city named like a common word counts when it is clearly the bigger
         # namesake; a capital shared by two countries takes the one the article names.
         ("MINE OUTPUT\n\nVANCOUVER, March 6 - The company said output rose.", {"CAN"}),
