@@ -716,6 +716,8 @@ def test_sentence_end_pattern_matches_the_plain_form() -> None:
         ("Flights to Santiago de Chile resumed.", {"CHL"}),
         ("Six people died of the Hong Kong Flu virus in Kitaakita.", set()),
         ("The 107 Kentucky Fried Chicken outlets were closed.", set()),
+        ("It is controlled by Mount Sinai and other hospitals.", set()),
+        ("Israeli troops left the Sinai in 1982.", {"ISR", "EGY"}),
         # Reuters drops the full stop of a state's abbreviation before a comma.
         ("BIRMINGHAM, Ala, March 6 - Energen Corp said", {"USA"}),
         ("MELBOURNE, Fla, March 20 - Shr loss nine cts", {"USA"}),
