@@ -184,6 +184,14 @@ _AGE_OF = re.compile(r", \d{1,3}, (?:of )?\Z")  # "Ashley Evans, 26, of Paris": 
 _RESIDENT_OF = re.compile(
     r"(?:^|[,;:(] |[.!?\n] ?|\b[a-z]+ )[A-Z][a-z]+ (?:[A-Z]\. )?([A-Z][a-z]+) of \Z"
 )
+# ", B.C.", ", Que.", ", Ont.": a Canadian province's abbreviation after a town.
+_CA_AFTER = re.compile(
+    r",\s*(?:B\.C\.|Que\.|QUE\.|Ont\.|ONT\.|Alta\.|ALTA\.|Sask\.|SASK\.|Man\.|MAN\.|N\.S\."
+    r"|N\.B\.|Nfld\.|NFLD\.|P\.E\.I\.)(?![\w])"
+)
+# A dateline's date or agency right after a place's name in mixed case ("Toronto, March 10",
+# "Lebanon (AP)"); a line that starts "Israel, Morocco - ..." is none.
+_DATED = re.compile(r",\s*[A-Z][a-z]{2,}\.?\s+\d|\s*\((?:AP|Reuters|UPI|AFP)\)")
 _REGION_AFTER = re.compile(r",\s*([A-Z][a-z]+(?: [A-Z][a-z]+){0,2})")
 _UNIVERSITY_OF = re.compile(r"[Uu]niversit(?:y|ies) of \Z")
 _DATELINE = re.compile(r"\s*(?:,|\(|—|–|-\s)")
@@ -924,6 +932,8 @@ class Detector:
 
     def _region_after(self, text: str, e: int) -> str | None:
         """ISO3 of a region, state or country named right after ", " at ``e``, else None."""
+        if _CA_AFTER.match(text, e):
+            return "CAN"  # "VANCOUVER, B.C.", "London, Ont."
         m = _REGION_AFTER.match(text, e, e + 120)
         if not m:
             return None
@@ -1027,6 +1037,23 @@ class Detector:
                     hit.notes.add("us-pattern")
                     hits.append(hit)
                     located = True
+            if ", " in text and _CA_AFTER.search(text):
+                # "MURDOCHVILLE, Que.", "Kanata, Ont.": a town before a province is Canadian.
+                for m in _CA_AFTER.finditer(text):
+                    t = _TOWN_BEFORE.search(text, max(0, m.start() - 40), m.start())
+                    if t is None or (t.start() and text[t.start() - 1].isalnum()):
+                        continue
+                    last = t.group().split()[-1]
+                    known = table.get(last) or (
+                        self._upper()[1].get(last, ()) if last.isupper() else ()
+                    )
+                    if not any(r.kind in _COUNTRY_KINDS and r.iso3 != "CAN" for r in known):
+                        hit = _Hit(
+                            t.start(), t.end(), t.group(), [Entry(t.group(), "CAN", "place", 0, "p")]
+                        )
+                        hit.notes.add("us-pattern")  # located, like a US town before a state
+                        hits.append(hit)
+                        located = True
         before_head = len(hits)
         head = text[:_HEAD]
         if _CAPS_RUN.search(head):
@@ -1117,41 +1144,46 @@ class Detector:
                 continue
             s, e = h.start, h.end
             after = text[e : e + 1]
-            if h.surface.isupper() and h.readings[0].surface != h.surface:
-                # All-caps form of a name: only in datelines and all-caps headlines.
-                if not _DATELINE.match(text, e) and not _caps_line(text, s, e):
-                    h.readings = []
-                    continue
-                if (s == 0 or text[s - 1] == "\n" or _sentence_initial(text, s)) and _DATELINE.match(
-                    text, e
+            caps = h.surface.isupper() and h.readings[0].surface != h.surface
+            # All-caps form of a name: only in datelines and all-caps headlines.
+            if caps and not _DATELINE.match(text, e) and not _caps_line(text, s, e):
+                h.readings = []
+                continue
+            line_head = s == 0 or text[s - 1] == "\n"
+            if (
+                caps
+                and (line_head or _sentence_initial(text, s))
+                and _DATELINE.match(text, e)
+            ) or (not caps and line_head and _DATED.match(text, e)):
+                # "HOUSTON, March 5 -", "Toronto, March 10 -": a dateline names a place, not
+                # a person
+                h.notes.add("dateline")
+                full = line_head and _FULL_DATELINE.match(text, e)
+                if full:
+                    h.notes.add("full-dateline")  # no common word: "BOSTON, March 3 -"
+                if (
+                    any(r.kind == "name" for r in h.readings)
+                    and any("u" in r.flags or "t" in r.flags for r in h.readings)
+                    and _FULL_DATELINE.match(text, e)
                 ):
-                    h.notes.add("dateline")  # "HOUSTON, March 5 -": a place, not a person
-                    full = (s == 0 or text[s - 1] == "\n") and _FULL_DATELINE.match(text, e)
-                    if full:
-                        h.notes.add("full-dateline")  # no common word: "BOSTON, March 3 -"
-                    if (
-                        any(r.kind == "name" for r in h.readings)
-                        and any("u" in r.flags or "t" in r.flags for r in h.readings)
-                        and _FULL_DATELINE.match(text, e)
-                    ):
-                        # "LEBANON (AP) -": datelines name towns (a headline "CHINA, TAIWAN
-                        # TRADE ..." is no dateline)
-                        h.notes.add("town-use")
-                        town_use = True
-                    if (
-                        full
-                        and len({r.iso3 for r in h.readings}) == 1
-                        and h.readings[0].iso3
-                        and not any("c" in r.flags for r in h.readings)
-                        and not _a_state(text, self._us_after.match(text, e))
-                    ):
-                        # "BOSTON, March 3 -", "WELLINGTON, March 3 -": a dateline at the
-                        # head of a line names its city, even one named like a common word or a
-                        # person, when every reading is in one country.
-                        h.readings = [min(h.readings, key=_dateline_rank)]
-                        h.notes.add("us-pattern")  # a located reading: no further evidence
-                        located = True
-                        continue
+                    # "LEBANON (AP) -": datelines name towns (a headline "CHINA, TAIWAN
+                    # TRADE ..." is no dateline)
+                    h.notes.add("town-use")
+                    town_use = True
+                if (
+                    full
+                    and len({r.iso3 for r in h.readings}) == 1
+                    and h.readings[0].iso3
+                    and not any("c" in r.flags for r in h.readings)
+                    and not _a_state(text, self._us_after.match(text, e))
+                ):
+                    # "BOSTON, March 3 -", "WELLINGTON, March 3 -": a dateline at the
+                    # head of a line names its city, even one named like a common word or a
+                    # person, when every reading is in one country.
+                    h.readings = [min(h.readings, key=_dateline_rank)]
+                    h.notes.add("us-pattern")  # a located reading: no further evidence
+                    located = True
+                    continue
             prev_word, prev_gap = _prev_word(text, s)
             next_word, next_gap = _next_word(text, e)
             next_low = next_word.lower()

@@ -758,6 +758,12 @@ def test_sentence_end_pattern_matches_the_plain_form() -> None:
         ("DEBT TALKS\n\nKINGSTON, March 4 - Jamaica will draw on the fund.", {"JAM"}),
         # A company's legal form elsewhere.
         ("Monier's major shareholder, Redland Plc, said Redland would not sell.", set()),
+        # A Canadian town before a province's abbreviation; a dateline in mixed case.
+        ("NORANDA MINE BLAZE\n\nMURDOCHVILLE, Que., April 2 - One miner died.", {"CAN"}),
+        ("SDC REPLACES CHAIRMAN\n\nVANCOUVER, B.C., March 25 - SDC said", {"CAN"}),
+        ("FRANCO NEVADA STOCK UP\n\nToronto, March 10 - The gain is due to drilling in "
+         "Nevada, the company said.", {"CAN", "USA"}),
+        ("MAIZE REBATE\n\nIsrael, Morocco - rebates were set for both.", {"ISR", "MAR"}),
         # A round of trade talks named after a country.
         ("Ninety-two nations take part in the Uruguay round of talks.", set()),
         ("The waiver goes on the table during the Uruguay Round.", set()),
