@@ -107,8 +107,10 @@ _SAINT_BODY = frozenset(
     "Episcopal Methodist Baptist Presbyterian Orthodox Academy College University Seminary "
     "Cemetery Home".split()
 )
-_SPACE_DASH = re.compile(r"[ \-]")
-_CAP_RUN = re.compile(r"(?:[ \-](?:[A-Z][\w'’&.]*|of|and|for|the|&)){1,7}")
+_SPACE_DASH = re.compile(r"[ \n\-]")
+# Capitalised words after a name, up to seven, over a line break too ("Kawasaki Heavy\n
+# Industries Inc" in hard-wrapped text).
+_CAP_RUN = re.compile(r"(?:[ \n\-](?:[A-Z][\w'’&.]*|of|and|for|the|&)){1,7}")
 # Words that start a longer place name around a country or city name ("St. Paris").
 # Every noun above has a lower-case letter, so an all-caps run of words holds none of them.
 _ORG_WORDS_HAVE_LOWER = all(
@@ -1232,7 +1234,13 @@ class Detector:
                         ):
                             orgs.add(h.surface.lower())  # only a city's name, no country's
                         continue  # "American Diabetes Association", "Burlington Industries"
-                    if org == "state" and r.kind in ("name", "demonym"):
+                    if (
+                        org == "state"
+                        and r.kind in ("name", "demonym")
+                        # "Georgia Public Service Commission" may be the US state's: the
+                        # rest of the article decides
+                        and not any("s" in x.flags for x in h.readings)
+                    ):
                         r = Entry(r.surface, r.iso3, "institution", r.population, r.flags)
                         keep.append(r)
                         continue

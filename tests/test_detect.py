@@ -764,6 +764,13 @@ def test_sentence_end_pattern_matches_the_plain_form() -> None:
         ("FRANCO NEVADA STOCK UP\n\nToronto, March 10 - The gain is due to drilling in "
          "Nevada, the company said.", {"CAN", "USA"}),
         ("MAIZE REBATE\n\nIsrael, Morocco - rebates were set for both.", {"ISR", "MAR"}),
+        # Names that hold another country's: a province's people, a former colony, a company.
+        ("Newfoundlanders and British Columbians want jobs.", {"CAN"}),
+        ("The fund is based in Curacao, Netherlands Antilles.", {"CUW"}),
+        ("Royal Dutch/Shell Group earnings fell.", set()),
+        # An organisation's name wrapped over a line break is still one.
+        ("It signed with <Kawasaki Heavy\nIndustries Inc> to win contracts.", set()),
+        ("It filed rates with the Georgia Public Service\nCommission in Atlanta.", {"USA"}),
         # A round of trade talks named after a country.
         ("Ninety-two nations take part in the Uruguay round of talks.", set()),
         ("The waiver goes on the table during the Uruguay Round.", set()),
