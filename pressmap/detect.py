@@ -1223,6 +1223,8 @@ class Detector:
                     and (
                         next_word[:1].isupper()
                         or (r.kind == "demonym" and next_word in ("and", "&"))
+                        # a capitalised word on the next line ("Champlin\nPetroleum's")
+                        or (after == "\n" and text[e + 1 : e + 2].isupper())
                     )
                     and "o" not in r.flags
                 ):

@@ -771,6 +771,7 @@ def test_sentence_end_pattern_matches_the_plain_form() -> None:
         # An organisation's name wrapped over a line break is still one.
         ("It signed with <Kawasaki Heavy\nIndustries Inc> to win contracts.", set()),
         ("It filed rates with the Georgia Public Service\nCommission in Atlanta.", {"USA"}),
+        ("PDVSA and Champlin\nPetroleum's parent agreed.", set()),
         # A round of trade talks named after a country.
         ("Ninety-two nations take part in the Uruguay round of talks.", set()),
         ("The waiver goes on the table during the Uruguay Round.", set()),
