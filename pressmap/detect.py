@@ -1090,7 +1090,9 @@ class Detector:
         if not hits:
             return []
         self._filter(text, hits, located)
-        if "Kentucky" in text and "UK" in text:
+        if "Kentucky" in text and "UK" in text and any(
+            h.surface in ("Kentucky", "KENTUCKY") and h.readings for h in hits
+        ):
             _university_of_kentucky(hits)
         self._resolve(text, hits)
         out = []
@@ -1160,6 +1162,8 @@ class Detector:
                 # "HOUSTON, March 5 -", "Toronto, March 10 -": a dateline names a place, not
                 # a person
                 h.notes.add("dateline")
+                if line_head:
+                    h.notes.add("line-dateline")
                 full = line_head and _FULL_DATELINE.match(text, e)
                 if full:
                     h.notes.add("full-dateline")  # no common word: "BOSTON, March 3 -"
@@ -1178,6 +1182,11 @@ class Detector:
                     and h.readings[0].iso3
                     and not any("c" in r.flags for r in h.readings)
                     and not _a_state(text, self._us_after.match(text, e))
+                    and not (
+                        after == ","
+                        and (region := self._region_after(text, e)) is not None
+                        and region != h.readings[0].iso3
+                    )
                 ):
                     # "BOSTON, March 3 -", "WELLINGTON, March 3 -": a dateline at the
                     # head of a line names its city, even one named like a common word or a
@@ -1209,7 +1218,7 @@ class Detector:
                     continue
                 if (
                     prev_word in _NAME_PARTICLES
-                    and r.kind in _CITY_KINDS
+                    and r.kind == "place"
                     and _capitalised_before(text, s - len(prev_gap) - len(prev_word))
                 ):
                     continue  # "the villages of Ceamurlia de Jos": part of a longer name
@@ -1276,6 +1285,7 @@ class Detector:
                 of_before
                 and any("s" in r.flags for r in keep)
                 and _GOVERNOR_OF.search(text, max(0, s - 25), s)
+                and not text.startswith(("'s", "’s"), e)
             ):
                 # "the governor of Georgia": a US state, and so through the article
                 h.readings = [r for r in keep if "s" in r.flags]
@@ -1332,7 +1342,14 @@ class Detector:
                 and not next_gap == ""
                 or text[max(0, s - 8) : s] in ("City of ", "town of ", "Town of ")
                 or _ADDRESS_COMMA.search(text, max(0, s - 12), s)
-                or _NEXT_TO_COUNTY.match(text, e, e + 80)
+                or (
+                    # "Athens, McMinn County"; but "to Mexico, Orange County officials said"
+                    (m2 := _NEXT_TO_COUNTY.match(text, e, e + 80)) is not None
+                    and (
+                        not m2.group().startswith(", ")
+                        or not any(r.kind in _COUNTRY_KINDS for r in keep)
+                    )
+                )
                 or _AGE_OF.search(text, max(0, s - 10), s)
             ):
                 h.notes.add("town-use")
@@ -1424,7 +1441,7 @@ class Detector:
             if len(isos) == 1:
                 (iso,) = isos
                 for r in readings:
-                    if r.kind in _ANCHOR_KINDS or _strong_place(r, g, "dateline" in h.notes):
+                    if r.kind in _ANCHOR_KINDS or _strong_place(r, g, _dl(h)):
                         evidence[iso] = evidence.get(iso, 0) + 1
                         key = (low, iso)
                         contrib[key] = contrib.get(key, 0) + 1
@@ -1505,7 +1522,7 @@ class Detector:
                     and other == 0
                     and ("s" in r.flags or not _strong_place(r, g))
                     and not (len(h.readings) == 1 and "c" not in r.flags
-                             and _strong_place(r, g, "dateline" in h.notes))
+                             and _strong_place(r, g, _dl(h)))
                 )
                 score = 10.0 - _KIND_RANK.get(r.kind, 5)
                 if r.kind == "capital" and len(isos) > 1:
@@ -1577,7 +1594,7 @@ class Detector:
                     if other <= 0 and any(n > 0 for i, n in evidence.items() if i != "USA"):
                         continue
                 elif r.kind == "place" and not _strong_place(
-                    r, g, "dateline" in h.notes, hit_weak is not g.weak
+                    r, g, _dl(h), hit_weak is not g.weak
                 ):
                     if other <= 0 or "u" in r.flags or "person" in h.notes:
                         continue
@@ -1666,12 +1683,22 @@ def _us_style(text: str) -> int:
     return min(n, 2)
 
 
-def _strong_place(r: Entry, g: Gazetteer, dateline: bool = False, weak_ok: bool = False) -> bool:
+def _dl(h: _Hit) -> bool | str:
+    """``_strong_place``'s ``dateline``: "line" for a dateline at a line's head, True for
+    another dateline ("trial . WINDSOR -"), else False."""
+    return "line" if "line-dateline" in h.notes else "dateline" in h.notes
+
+
+def _strong_place(
+    r: Entry, g: Gazetteer, dateline: bool | str = False, weak_ok: bool = False
+) -> bool:
     """A place that counts without support: curated regions, US states, big non-weak cities.
 
     ``dateline``: the hit opens a dateline ("HOUSTON, March 5 -"), so a big city that is also
-    a family name (Houston) is the city. ``weak_ok``: a full dateline at a line's head, so a
-    city named like a common word counts too ("VANCOUVER, March 6 -")."""
+    a family name (Houston) is the city, and a US city of 100,000 counts; "line" when the
+    dateline heads a line, where a city of 100,000 elsewhere counts too ("ROTTERDAM, March 3
+    -"). ``weak_ok``: a full dateline at a line's head, so a city named like a common word
+    counts too ("VANCOUVER, March 6 -")."""
     f = r.flags
     if r.kind != "place" or "u" in f or "t" in f or "c" in f:
         return False
@@ -1683,7 +1710,7 @@ def _strong_place(r: Entry, g: Gazetteer, dateline: bool = False, weak_ok: bool 
         return False
     if r.population == 0:
         return True
-    if dateline and r.population >= _US_CITY:
+    if dateline and r.population >= _US_CITY and (r.iso3 == "USA" or dateline == "line"):
         return True  # "ST. LOUIS, March 5 -", "STAMFORD, March 11 -": a dateline's city
     if r.iso3 == "USA" and "u" not in r.flags:
         return r.population >= _US_STANDALONE
@@ -1775,11 +1802,23 @@ _SCHOOL_GRADE = re.compile(
 )
 
 
+# Titles before "Name of Country": a ruler or an official, not a resident ("King Abdullah of
+# Jordan", "the Foreign Minister of Lebanon").
+_TITLES = frozenset(
+    "King Queen Prince Princess Crown Sheikh Emir Sultan Shah Pope President Minister "
+    "Ambassador Secretary Chancellor Premier Leader Governor Mayor General Admiral Envoy "
+    "Speaker Chairman Consul Foreign Prime Vice Deputy".split()
+)
+
+
 def _resident(text: str, s: int) -> bool:
     """True when a person's name and "of" come before offset ``s`` ("Galen Miller of"), not an
     organisation's ("Finance and Credit Corp of")."""
     m = _RESIDENT_OF.search(text, max(0, s - 40), s)
-    return m is not None and m.group(1) not in _ORG_SUFFIX and m.group(1) not in _STATE_BODY
+    if m is None or m.group(1) in _ORG_SUFFIX or m.group(1) in _STATE_BODY:
+        return False
+    words = m.group().replace(",", " ").replace("(", " ").split()
+    return not any(w in _TITLES for w in words[-4:-1])
 
 
 def _is_language(prev_word: str, next_word: str, next_gap: str, after: str) -> bool:
