@@ -487,6 +487,24 @@ def _dateline_rank(r: Entry) -> tuple[int, int]:
     return _KIND_RANK.get(r.kind, 5), -r.population
 
 
+# Capitalised words that start a sentence, not a town's name ("In Houston, Texas").
+_NOT_A_TOWN_WORD = frozenset(
+    "In At From To Of The A An And But For By On Near Outside Inside Around Across Like "
+    "IN AT FROM TO OF THE AND BUT FOR BY ON NEAR".split()
+)
+
+
+def _town_span(t: re.Match[str]) -> tuple[int, int, str]:
+    """``(start, end, name)`` of the town ``_TOWN_BEFORE`` found, without a first word that
+    only starts the sentence ("In Houston" -> "Houston")."""
+    s, name = t.start(), t.group()
+    first, _, rest = name.partition(" ")
+    if rest and first in _NOT_A_TOWN_WORD:
+        s += len(first) + 1
+        name = rest
+    return s, t.end(), name
+
+
 def _drop_overlaps(hits: list[_Hit]) -> list[_Hit]:
     """Sort by start; where hits overlap keep the longest (then the earliest)."""
     hits.sort(key=lambda h: (h.start, -h.end))
@@ -1029,13 +1047,14 @@ class Detector:
                 t = _TOWN_BEFORE.search(text, max(0, m.start() - 40), m.start())
                 if t is None or (t.start() and text[t.start() - 1].isalnum()):
                     continue
-                last = t.group().split()[-1]
+                ts, te, town = _town_span(t)
+                last = town.split()[-1]
                 known = table.get(last) or (self._upper()[1].get(last, ()) if last.isupper() else ())
                 if not any(
                     r.kind in _COUNTRY_KINDS and r.iso3 != "USA" for r in known
                 ) and not self._in_named_country(m, known):
-                    e = Entry(t.group(), "USA", "place", 0, "p")
-                    hit = _Hit(t.start(), t.end(), t.group(), [e])
+                    e = Entry(town, "USA", "place", 0, "p")
+                    hit = _Hit(ts, te, town, [e])
                     hit.notes.add("us-pattern")
                     hits.append(hit)
                     located = True
@@ -1045,14 +1064,13 @@ class Detector:
                     t = _TOWN_BEFORE.search(text, max(0, m.start() - 40), m.start())
                     if t is None or (t.start() and text[t.start() - 1].isalnum()):
                         continue
-                    last = t.group().split()[-1]
+                    ts, te, town = _town_span(t)
+                    last = town.split()[-1]
                     known = table.get(last) or (
                         self._upper()[1].get(last, ()) if last.isupper() else ()
                     )
                     if not any(r.kind in _COUNTRY_KINDS and r.iso3 != "CAN" for r in known):
-                        hit = _Hit(
-                            t.start(), t.end(), t.group(), [Entry(t.group(), "CAN", "place", 0, "p")]
-                        )
+                        hit = _Hit(ts, te, town, [Entry(town, "CAN", "place", 0, "p")])
                         hit.notes.add("us-pattern")  # located, like a US town before a state
                         hits.append(hit)
                         located = True

@@ -848,3 +848,18 @@ def test_a_city_name_used_for_a_company_is_the_company_through_the_article(det: 
             "Burlington's stock rose. The plant in Burlington stays open.")
     got = [(m.surface, m.start) for m in det.detect(text) if m.surface == "Burlington"]
     assert got == [("Burlington", text.rindex("Burlington"))]  # only "in Burlington"
+
+
+@pytest.mark.parametrize(
+    "text, surface",
+    [
+        ("In Houston, Texas, prices rose.", "Houston"),
+        ("At Pineville, La., the plant closed.", "Pineville"),
+        ("Near Kanata, Ont., a plant opened.", "Kanata"),
+        ("Fort Wayne, Ind., said", "Fort Wayne"),
+    ],
+)
+def test_a_town_before_a_state_leaves_out_the_sentence_start(
+    det: Detector, text: str, surface: str
+) -> None:
+    assert det.detect(text)[0].surface == surface
