@@ -1353,6 +1353,17 @@ class Detector:
             if prev_gap == " " and prev_word in _NAME_PREFIX and h.surface not in self.g.us_states:
                 h.readings = []  # "St. Paris", "New Berlin", "Fort Jordan": another place
                 continue
+            if (
+                next_gap == " "
+                and next_word in _SPEECH_NEXT
+                and keep
+                and all(r.kind == "place" and not ("s" in r.flags or "r" in r.flags) for r in keep)
+                and prev_word.lower() not in _PREPOSITIONS  # "officials in Peking said"
+            ):
+                # '"... never recovered," Montgomery said': a city does not speak (a capital
+                # may: "Moscow said"), so a person does
+                h.readings = []
+                continue
             if _sentence_initial(text, s):
                 h.notes.add("initial")
             if any("u" in r.flags or "t" in r.flags for r in keep) and (
