@@ -226,6 +226,12 @@ class _Hit:
         self.fast = fast  # one unambiguous country-level reading: no context checks needed
         self.may_stop = False  # readings may include "stop" ones (others were checked already)
 
+    def drop(self) -> None:
+        """Leave the hit without a reading: it names no country."""
+        self.readings = []
+        self.chosen = None
+        self.fast = False
+
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
@@ -416,13 +422,13 @@ def _spread_located(hits: list[_Hit]) -> None:
     located = {
         h.surface.lower(): h.readings[0].iso3
         for h in hits
-        if "us-pattern" in h.notes and len(h.readings) == 1 and h.readings[0].iso3
+        if "located" in h.notes and len(h.readings) == 1 and h.readings[0].iso3
     }
     if not located:
         return
     for h in hits:
         iso3 = located.get(h.surface.lower())
-        if iso3 is None or not h.readings or "us-pattern" in h.notes:
+        if iso3 is None or not h.readings or "located" in h.notes:
             continue
         if iso3 == "USA":
             if any(r.kind in _COUNTRY_KINDS for r in h.readings):
@@ -437,7 +443,7 @@ def _spread_located(hits: list[_Hit]) -> None:
         h.readings = keep
         h.fast = False
         h.chosen = None
-        h.notes.add("us-pattern")
+        h.notes.add("located")
 
 
 _BRITAIN_KINDS = frozenset(("name", "demonym", "abbreviation", "capital", "place"))
@@ -453,9 +459,7 @@ def _university_of_kentucky(hits: list[_Hit]) -> None:
             return
     for h in hits:
         if h.surface == "UK":
-            h.readings = []
-            h.chosen = None
-            h.fast = False
+            h.drop()
 
 
 
@@ -950,6 +954,24 @@ class Detector:
         iso3 = self._state_countries.get(m.group()[1:].strip()) if m is not None else None
         return iso3 is not None and any(r.iso3 == iso3 for r in readings)
 
+    def _town_before(
+        self, text: str, m: re.Match[str], table: dict[str, list[Entry]], iso3: str
+    ) -> tuple[_Hit | None, Iterable[Entry]]:
+        """A hit for the town named right before ``m`` (", La.", ", Que."), located in
+        ``iso3``, and the readings its last word already has. None when no town comes before,
+        or when its name is another country's name, demonym or abbreviation."""
+        t = _TOWN_BEFORE.search(text, max(0, m.start() - 40), m.start())
+        if t is None or (t.start() and text[t.start() - 1].isalnum()):
+            return None, ()
+        ts, te, town = _town_span(t)
+        last = town.split()[-1]
+        known = table.get(last) or (self._upper()[1].get(last, ()) if last.isupper() else ())
+        if any(r.kind in _COUNTRY_KINDS and r.iso3 != iso3 for r in known):
+            return None, known
+        hit = _Hit(ts, te, town, [Entry(town, iso3, "place", 0, "p")])
+        hit.notes.add("located")
+        return hit, known
+
     def _region_after(self, text: str, e: int) -> str | None:
         """ISO3 of a region, state or country named right after ", " at ``e``, else None."""
         if _CA_AFTER.match(text, e):
@@ -984,7 +1006,7 @@ class Detector:
         stop = c.stop
         us_after = self._us_after.match  # "Belgrade, Minn.": a US town, whatever else it names
         hits: list[_Hit] = []
-        located = False  # a hit located by the words after it ("us-pattern")
+        located = False  # some hit has a "located" note: the words after it placed it
         for m in c.scanner(text).finditer(text):
             s, e = m.span()
             if s and (text[s - 1].isalnum() or text[s - 1] == "_"):
@@ -1042,38 +1064,17 @@ class Detector:
         if ", " in text:
             # "Pineville, La.", "CHARLESTON, W.Va.": any town before a US state is in the USA.
             for m in self._us_after.finditer(text):
-                if not _a_state(text, m):
-                    continue
-                t = _TOWN_BEFORE.search(text, max(0, m.start() - 40), m.start())
-                if t is None or (t.start() and text[t.start() - 1].isalnum()):
-                    continue
-                ts, te, town = _town_span(t)
-                last = town.split()[-1]
-                known = table.get(last) or (self._upper()[1].get(last, ()) if last.isupper() else ())
-                if not any(
-                    r.kind in _COUNTRY_KINDS and r.iso3 != "USA" for r in known
-                ) and not self._in_named_country(m, known):
-                    e = Entry(town, "USA", "place", 0, "p")
-                    hit = _Hit(ts, te, town, [e])
-                    hit.notes.add("us-pattern")
-                    hits.append(hit)
-                    located = True
-            if ", " in text and _CA_AFTER.search(text):
-                # "MURDOCHVILLE, Que.", "Kanata, Ont.": a town before a province is Canadian.
-                for m in _CA_AFTER.finditer(text):
-                    t = _TOWN_BEFORE.search(text, max(0, m.start() - 40), m.start())
-                    if t is None or (t.start() and text[t.start() - 1].isalnum()):
-                        continue
-                    ts, te, town = _town_span(t)
-                    last = town.split()[-1]
-                    known = table.get(last) or (
-                        self._upper()[1].get(last, ()) if last.isupper() else ()
-                    )
-                    if not any(r.kind in _COUNTRY_KINDS and r.iso3 != "CAN" for r in known):
-                        hit = _Hit(ts, te, town, [Entry(town, "CAN", "place", 0, "p")])
-                        hit.notes.add("us-pattern")  # located, like a US town before a state
+                if _a_state(text, m):
+                    hit, known = self._town_before(text, m, table, "USA")
+                    if hit is not None and not self._in_named_country(m, known):
                         hits.append(hit)
                         located = True
+            # "MURDOCHVILLE, Que.", "Kanata, Ont.": a town before a province is Canadian.
+            for m in _CA_AFTER.finditer(text):
+                hit, _ = self._town_before(text, m, table, "CAN")
+                if hit is not None:
+                    hits.append(hit)
+                    located = True
         before_head = len(hits)
         head = text[:_HEAD]
         if _CAPS_RUN.search(head):
@@ -1147,7 +1148,7 @@ class Detector:
     def _filter(self, text: str, hits: list[_Hit], located: bool = True) -> None:
         """Drop readings that the words around a hit rule out (case, persons, languages...).
 
-        ``located``: some hit may come with a "us-pattern" note (False lets the one-sense pass
+        ``located``: some hit may come with a "located" note (False lets the one-sense pass
         over located cities be skipped when no hit gets one here)."""
         persons: set[str] = set()
         orgs: set[str] = set()  # cities' names used for companies, in lower case
@@ -1210,7 +1211,7 @@ class Detector:
                     # head of a line names its city, even one named like a common word or a
                     # person, when every reading is in one country.
                     h.readings = [min(h.readings, key=_dateline_rank)]
-                    h.notes.add("us-pattern")  # a located reading: no further evidence
+                    h.notes.add("located")  # a located reading: no further evidence
                     located = True
                     continue
             prev_word, prev_gap = _prev_word(text, s)
@@ -1307,7 +1308,7 @@ class Detector:
             ):
                 # "the governor of Georgia": a US state, and so through the article
                 h.readings = [r for r in keep if "s" in r.flags]
-                h.notes.add("us-pattern")
+                h.notes.add("located")
                 located = True
                 continue
             # "City, Region" or "City, Country" (London, Ontario; Perth, Scotland): that one.
@@ -1315,7 +1316,7 @@ class Detector:
                 region = self._region_after(text, e)
                 if region and any(r.iso3 == region for r in keep):
                     keep = h.readings = [r for r in keep if r.iso3 == region]
-                    h.notes.add("us-pattern")  # a located reading: no further evidence needed
+                    h.notes.add("located")  # a located reading: no further evidence needed
                     located = True
                     continue
             # "City, State" (Paris, Texas; Lebanon, Ohio): a US place.
@@ -1330,7 +1331,7 @@ class Detector:
                 )
             ):
                 h.readings = [Entry(h.surface, "USA", "place", 0, "p")]
-                h.notes.add("us-pattern")
+                h.notes.add("located")
                 located = True
                 continue
             if (
@@ -1404,9 +1405,7 @@ class Detector:
                 if h.readings and h.surface in persons:
                     pw, _ = _prev_word(text, h.start)
                     if pw.lower() not in _PREPOSITIONS:
-                        h.readings = []
-                        h.chosen = None
-                        h.fast = False
+                        h.drop()
         # A city's name once used for a company ("Burlington Industries Inc") is the company
         # in the article ("Burlington's stock rose", "shares of Bethlehem's stock"), unless a
         # preposition or a comma after shows the place ("in Burlington", "Burlington, Vt.").
@@ -1415,9 +1414,7 @@ class Detector:
                 if h.readings and h.surface.lower() in orgs and text[h.end : h.end + 1] != ",":
                     pw, _ = _prev_word(text, h.start)
                     if pw.lower() not in _PREPOSITIONS or text.startswith(("'s", "’s"), h.end):
-                        h.readings = []
-                        h.chosen = None
-                        h.fast = False
+                        h.drop()
 
     def _resolve(self, text: str, hits: list[_Hit]) -> None:
         """Pick one reading per hit, using what the rest of the article says."""
@@ -1513,7 +1510,7 @@ class Detector:
                 if h.surface.lower() in town_used:
                     h.notes.add("town-use")
         for h in rest:
-            if "us-pattern" in h.notes or any("o" in r.flags for r in h.readings):
+            if "located" in h.notes or any("o" in r.flags for r in h.readings):
                 h.chosen = h.readings[0]
                 continue
             isos = {r.iso3 for r in h.readings}
