@@ -224,6 +224,9 @@ def _render(fmt: str, result) -> str:
         item = result.article
         pairs = " ".join(f"{c.iso3}:{c.count}" for c in result.countries)
         cells = [item.id, item.path or "", item.title or "", pairs]
+        joined = "".join(cells)
+        if joined.isprintable():  # the common case: no tab, line break or control character
+            return "\t".join(cells) + "\n"
         cells = [c.replace("\t", " ").replace("\n", " ") for c in cells]
         return "\t".join(c if c.isprintable() else _shown(c) for c in cells) + "\n"
     rec = json.dumps(to_record(result), ensure_ascii=False)

@@ -366,7 +366,22 @@ class _Spans:
             if "." not in between and "!" not in between and "?" not in between:
                 if "\n" not in between:
                     return p[3], p[4]  # no candidate sentence end can start between the hits
-        raw_s, raw_e, s, e = _span_raw(self.text, start, end, self.seen)
+        text = self.text
+        # Hard-wrapped text (most news feeds): the hit's line holds no . ! ? on either side,
+        # so the line is the sentence. _span_raw's first branches, without the call.
+        nl = text.rfind("\n", start - MAX_SNIPPET if start > MAX_SNIPPET else 0, start)
+        if nl >= 0 and _STOP_CHAR.search(text, nl, start) is None:
+            nl2 = text.find("\n", end, end + MAX_SNIPPET)
+            if nl2 >= 0 and _STOP_CHAR.search(text, end, nl2) is None:
+                s = nl + 1
+                e = nl2
+                if s < start and text[s].isspace():
+                    s = _SPACES.match(text, s, start).end()  # type: ignore[union-attr]
+                while e > end and text[e - 1].isspace():
+                    e -= 1
+                self.prev = (start, nl + 1, nl2, s, e)
+                return s, e
+        raw_s, raw_e, s, e = _span_raw(text, start, end, self.seen)
         self.prev = (start, raw_s, raw_e, s, e)
         return s, e
 
