@@ -72,6 +72,12 @@ _THING_NEXT = frozenset(
 # After a place's name: a disease or a round of trade talks named after it ("Hong Kong flu",
 # "the Uruguay round"), not the place.
 _NAMED_FOR_NEXT = frozenset("flu influenza measles encephalitis fever round".split())
+# A country's name that ends a US state's name stands for the state inside a company's name in
+# a story about that state: "Jersey Central Power", "United Jersey Banks" (New Jersey).
+_STATE_TAIL = {
+    "Jersey": ("New Jersey", "N.J.", "NEW JERSEY"),
+    "JERSEY": ("New Jersey", "N.J.", "NEW JERSEY"),
+}
 # A capitalised run after a name or demonym that ends in one of these names an institution of
 # that country ("Philippine Department of Agriculture"): kind "institution".
 _STATE_BODY = frozenset(
@@ -366,22 +372,7 @@ class _Spans:
             if "." not in between and "!" not in between and "?" not in between:
                 if "\n" not in between:
                     return p[3], p[4]  # no candidate sentence end can start between the hits
-        text = self.text
-        # Hard-wrapped text (most news feeds): the hit's line holds no . ! ? on either side,
-        # so the line is the sentence. _span_raw's first branches, without the call.
-        nl = text.rfind("\n", start - MAX_SNIPPET if start > MAX_SNIPPET else 0, start)
-        if nl >= 0 and _STOP_CHAR.search(text, nl, start) is None:
-            nl2 = text.find("\n", end, end + MAX_SNIPPET)
-            if nl2 >= 0 and _STOP_CHAR.search(text, end, nl2) is None:
-                s = nl + 1
-                e = nl2
-                if s < start and text[s].isspace():
-                    s = _SPACES.match(text, s, start).end()  # type: ignore[union-attr]
-                while e > end and text[e - 1].isspace():
-                    e -= 1
-                self.prev = (start, nl + 1, nl2, s, e)
-                return s, e
-        raw_s, raw_e, s, e = _span_raw(text, start, end, self.seen)
+        raw_s, raw_e, s, e = _span_raw(self.text, start, end, self.seen)
         self.prev = (start, raw_s, raw_e, s, e)
         return s, e
 
@@ -1232,6 +1223,13 @@ class Detector:
             prev_word, prev_gap = _prev_word(text, s)
             next_word, next_gap = _next_word(text, e)
             next_low = next_word.lower()
+            if (
+                h.surface in _STATE_TAIL
+                and (prev_word[:1].isupper() and prev_gap == " " or next_word[:1].isupper())
+                and any(name in text for name in _STATE_TAIL[h.surface])
+            ):
+                h.readings = []
+                continue
             # _ORG_OF ends in "of " or "of the ": without either no search is needed.
             of_before = text[s - 3 : s] == "of " or text[s - 4 : s] == "the "
             keep = []

@@ -808,6 +808,13 @@ def test_sentence_end_pattern_matches_the_plain_form() -> None:
         # A US town named after a country, in a dateline.
         ("Kishwaukee College hosts book sale. MALTA – About 5,000 books are on tables at the "
          "college on Route 38 in Malta, DeKalb County.", {"USA"}),
+        # "Jersey" inside a company's name in a story about New Jersey is the state's.
+        ("PARSIPPANY, N.J., March 6 - The company's Jersey Central Power and Light Co unit. "
+         "On January 28, Jersey Central filed for a decrease.", {"USA"}),
+        ("UNITED JERSEY BANKS <UJB> TO MERGE\n\nPRINCETON, N.J., March 19 - United Jersey "
+         "Banks said it plans to merge two banks.", {"USA"}),
+        ("ST HELIER, Jersey, March 12 - Guinness went to the Jersey court.", {"JEY"}),
+        ("Jersey Royal potatoes from St Helier, not from New Jersey.", {"JEY", "USA"}),  # capital
     ],
 )
 def test_context_causes(det: Detector, text: str, expected: set[str]) -> None:
