@@ -13,6 +13,7 @@ the rest of the batch goes on.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import re
@@ -530,14 +531,22 @@ def html_depth(data: bytes, stop: int = MAX_HTML_DEPTH) -> int:
 
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code from :mod:`pressmap.language` when that module exists, else None."""
-    try:
-        from pressmap.language import detect_language as detect
-    except ImportError:
+    detect = _language_detector()
+    if detect is None:
         return None
     try:
         return detect(text)
     except Exception:  # noqa: BLE001 - language is optional metadata
         return None
+
+
+@functools.lru_cache(maxsize=1)
+def _language_detector() -> Callable[[str], str | None] | None:
+    try:
+        from pressmap.language import detect_language as detect
+    except ImportError:
+        return None
+    return detect
 
 
 def make_article(ex: Extracted, *, ident: str, display: str, url: str | None = None) -> Article | ReadError:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import json
 from collections.abc import Iterator
@@ -114,18 +115,26 @@ def _field_keys(row: dict) -> dict[str, tuple]:
     return found
 
 
+@functools.lru_cache(maxsize=64)
+def _overridden(fields: FieldMap) -> frozenset[str]:
+    """The fields that ``fields`` names explicitly (the others are guessed from the keys)."""
+    return frozenset(f for f in FIELD_NAMES if getattr(fields, f))
+
+
 def _row_article(row: Any, n: int, src: Source, ctx: Context) -> Article | ReadError:
     display = f"{src.display}#{n}"
     if not isinstance(row, dict):
         return ReadError(display, f"row is a JSON {type(row).__name__}, not an object")
     fields = ctx.fields
     keys = _field_keys(row)
+    overridden = _overridden(fields)
 
     def get(f: str) -> str | None:  # field_value(row, f, fields), without its per-call key map
-        if getattr(fields, f):
+        if f in overridden:
             return field_value(row, f, fields)
         for k in keys[f]:
-            v = _as_text(row[k], f)
+            v = row[k]
+            v = v.strip() if v.__class__ is str else _as_text(v, f)  # (a string: the usual)
             if v:
                 return v
         return None
