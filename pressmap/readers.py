@@ -13,11 +13,11 @@ the rest of the batch goes on.
 
 from __future__ import annotations
 
-import functools
 import io
 import os
 import re
 import stat
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -529,24 +529,24 @@ def html_depth(data: bytes, stop: int = MAX_HTML_DEPTH) -> int:
     return deepest
 
 
+_UNLOADED = object()
+
+
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code from :mod:`pressmap.language` when that module exists, else None."""
-    detect = _language_detector()
-    if detect is None:
+    # (A lookup in sys.modules: an import statement per call costs more.)
+    module = sys.modules.get("pressmap.language", _UNLOADED)
+    if module is _UNLOADED:
+        try:
+            import pressmap.language as module
+        except ImportError:
+            return None
+    elif module is None:  # (blocked, as in a test)
         return None
     try:
-        return detect(text)
+        return module.detect_language(text)
     except Exception:  # noqa: BLE001 - language is optional metadata
         return None
-
-
-@functools.lru_cache(maxsize=1)
-def _language_detector() -> Callable[[str], str | None] | None:
-    try:
-        from pressmap.language import detect_language as detect
-    except ImportError:
-        return None
-    return detect
 
 
 def make_article(ex: Extracted, *, ident: str, display: str, url: str | None = None) -> Article | ReadError:
