@@ -7,7 +7,9 @@ pressmap runs as a subprocess (``python -m pressmap.cli analyze --format tsv FIL
 discarded) pinned to one CPU, with everything switched on (every mention kind, sentences and
 snippets, confidence, language detection, ambiguity resolution). Its figure counts the whole
 process: interpreter start, imports (bytecode compiled first, as pip does on install), gazetteer
-and pattern load, reading, detection, output.
+and pattern load, reading, detection, output. Detection runs compiled by mypyc where
+``scripts/build_compiled.py`` built it (``make`` does); a row under it runs the same command as
+pure Python (``PRESSMAP_PURE_PYTHON=1``).
 CPU time (user + sys, from the child's rusage) is the figure that matters on a shared machine;
 wall time is printed beside it. The first run also fills the compiled-pattern cache; a run with
 an empty cache (``PRESSMAP_CACHE_DIR`` set to a fresh folder) is printed separately.
@@ -155,6 +157,17 @@ def main() -> int:
     cpu, wall = medians(cmd, args.runs, env)
     rows.append((f"pressmap analyze --format {args.format} --jobs 1, whole process", cpu, wall))
     one_core = cpu
+    sys.path.insert(0, str(ROOT))
+    import pressmap.detect  # noqa: F401 - (for its state)
+    from pressmap.compiled import state
+
+    how = state("detect")
+    print(f"pressmap.detect: {how}" + ("" if how == "compiled" else
+                                     " (python scripts/build_compiled.py compiles it)"))
+    if how == "compiled":
+        pure_env = dict(env, PRESSMAP_PURE_PYTHON="1")
+        cpu, wall = medians(cmd, args.runs, pure_env)
+        rows.append(("  the same, pure Python (PRESSMAP_PURE_PYTHON=1)", cpu, wall))
     jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     all_cpu, all_wall = medians([*base, "--jobs", str(jobs), str(args.data)], args.runs, env, False)
 

@@ -5,7 +5,13 @@
 ['AZE', 'ISR']
 """
 
+import sys as _sys
+
+from pressmap.compiled import SourceWhenStale as _SourceWhenStale
 from pressmap.model import AnalyzedArticle, Article, CountryHits, Mention, ReadError
+
+if _SourceWhenStale not in _sys.meta_path:  # a stale compiled module runs from its source
+    _sys.meta_path.insert(0, _SourceWhenStale)
 
 __all__ = ["AnalyzedArticle", "Article", "CountryHits", "Mention", "ReadError", "analyze_text"]
 __version__ = "0.1.0"

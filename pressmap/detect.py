@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-import _sre
+import _sre  # type: ignore[import-not-found]  # (no stubs: the regex engine itself)
 import array
 import bisect
 import functools
@@ -690,7 +690,7 @@ def _compile_trie(
         pass
     pattern = head + _trie_pattern(words, space) + tail
     try:
-        from re import _compiler, _parser
+        from re import _compiler, _parser  # type: ignore[attr-defined]
 
         parsed = _parser.parse(pattern, 0)
         code_list = _compiler._code(parsed, 0)
@@ -971,7 +971,9 @@ class Detector:
             return None, ()
         ts, te, town = _town_span(t)
         last = town.split()[-1]
-        known = table.get(last) or (self._upper()[1].get(last, ()) if last.isupper() else ())
+        known: list[Entry] = table.get(last) or []
+        if not known and last.isupper():
+            known = self._upper()[1].get(last) or []
         if any(r.kind in _COUNTRY_KINDS and r.iso3 != iso3 for r in known):
             return None, known
         hit = _Hit(ts, te, town, [Entry(town, iso3, "place", 0, "p")])
@@ -1071,15 +1073,15 @@ class Detector:
             # "Pineville, La.", "CHARLESTON, W.Va.": any town before a US state is in the USA.
             for m in self._us_after.finditer(text):
                 if _a_state(text, m):
-                    hit, known = self._town_before(text, m, table, "USA")
-                    if hit is not None and not self._in_named_country(m, known):
-                        hits.append(hit)
+                    town, known = self._town_before(text, m, table, "USA")
+                    if town is not None and not self._in_named_country(m, known):
+                        hits.append(town)
                         located = True
             # "MURDOCHVILLE, Que.", "Kanata, Ont.": a town before a province is Canadian.
             for m in _CA_AFTER.finditer(text):
-                hit, _ = self._town_before(text, m, table, "CAN")
-                if hit is not None:
-                    hits.append(hit)
+                town, _ = self._town_before(text, m, table, "CAN")
+                if town is not None:
+                    hits.append(town)
                     located = True
         before_head = len(hits)
         head = text[:_HEAD]
@@ -1092,10 +1094,10 @@ class Detector:
                 s = w.start()
                 if s < done or (first is not None and head[s : s + 4] not in first):
                     continue
-                m = urx.match(head, s)
-                if m:
-                    done = e = m.end()
-                    up = m.group()
+                um = urx.match(head, s)
+                if um:
+                    done = e = um.end()
+                    up = um.group()
                     r = self._upper_fast.get(up)
                     if (
                         r is not None
@@ -1124,31 +1126,31 @@ class Detector:
         spans = _Spans(text)
         kinds = self.kinds
         for h in hits:
-            e = h.chosen
-            if e is None or not e.iso3 or e.kind not in kinds:
+            ch = h.chosen
+            if ch is None or not ch.iso3 or ch.kind not in kinds:
                 continue
             s0, s1 = spans(h.start, h.end)
             if h.confidence == 1.0:
-                conf = _CONFIDENCE_ROUNDED[e.kind]
+                conf = _CONFIDENCE_ROUNDED[ch.kind]
             else:
-                conf = round(min(1.0, max(0.0, _CONFIDENCE[e.kind] * h.confidence)), 3)
+                conf = round(min(1.0, max(0.0, _CONFIDENCE[ch.kind] * h.confidence)), 3)
             # Mention(...) without the frozen dataclass's per-field object.__setattr__ calls.
-            m = _new(Mention)
+            mention = _new(Mention)
             _setattr(
-                m,
+                mention,
                 "__dict__",
                 {
-                    "iso3": e.iso3,
+                    "iso3": ch.iso3,
                     "start": h.start,
                     "end": h.end,
                     "surface": text[h.start : h.end],
-                    "kind": e.kind,
+                    "kind": ch.kind,
                     "confidence": conf,
                     "sent_start": s0,
                     "sent_end": s1,
                 },
             )
-            out.append(m)
+            out.append(mention)
         return out
 
     def _filter(self, text: str, hits: list[_Hit], located: bool = True) -> None:
@@ -1457,16 +1459,16 @@ class Detector:
         weak = g.weak
         for h in hits:
             if h.fast:  # one reading: an anchor, or a region or state (a strong place)
-                r = h.chosen
-                if r is None:
+                rc = h.chosen
+                if rc is None:
                     continue
                 low = h.surface.lower()
-                evidence[r.iso3] = evidence.get(r.iso3, 0) + 1
-                key = (low, r.iso3)
+                evidence[rc.iso3] = evidence.get(rc.iso3, 0) + 1
+                key = (low, rc.iso3)
                 contrib[key] = contrib.get(key, 0) + 1
-                if r.kind == "place":
-                    places.setdefault(r.iso3, set()).add(low)
-                    if "s" in r.flags:
+                if rc.kind == "place":
+                    places.setdefault(rc.iso3, set()).add(low)
+                    if "s" in rc.flags:
                         states.add(low)
                 continue
             readings = h.readings
