@@ -72,6 +72,16 @@ _THING_NEXT = frozenset(
 # After a place's name: a disease or a round of trade talks named after it ("Hong Kong flu",
 # "the Uruguay round"), not the place.
 _NAMED_FOR_NEXT = frozenset("flu influenza measles encephalitis fever round".split())
+# A treaty named after the city where it was signed names no country ("the Oslo Accords", "the
+# Kyoto Protocol", "the Minsk agreements"); one named after a region or state concerns it ("the
+# Gaza agreement").
+# ("Convention" is left out: "the Dublin Convention and Visitors Bureau" is the town's.)
+_TREATY_NEXT = frozenset(
+    "accord accords agreement agreements protocol protocols treaty declaration process".split()
+)
+_TREATY_WORDS = sorted({w for t in _TREATY_NEXT for w in (t, t.capitalize())}, key=len, reverse=True)
+_TREATY_AFTER = re.compile(rf" (?:{'|'.join(_TREATY_WORDS)})(?![\w])")
+_REGION_FLAGS = frozenset("rs")
 # A country's name that ends a US state's name stands for the state inside a company's name in
 # a story about that state: "Jersey Central Power", "United Jersey Banks" (New Jersey).
 _STATE_TAIL = {
@@ -574,6 +584,8 @@ def _plain_context(text: str, s: int, e: int, kind: str, town: bool = False) -> 
         return True
     if text.startswith((" round", " Round"), e):  # "the Uruguay round" of trade talks
         return False
+    if (kind == "capital" or kind == "place") and _TREATY_AFTER.match(text, e):
+        return False  # "the Oslo accords"
     if nxt[:1] in " -" and nxt[1:].isupper():
         return False
     if town and (nxt[:1] == "," or text[max(0, s - 8) : s] in ("City of ", "town of ", "Town of ")):
@@ -1260,6 +1272,12 @@ class Detector:
                     continue  # "Future Farmers of America", "Boy Scouts of America"
                 if next_low in _NAMED_FOR_NEXT:
                     continue  # "Hong Kong flu", "Japanese encephalitis", "the Uruguay round"
+                if (
+                    next_low in _TREATY_NEXT
+                    and next_gap == " "
+                    and (r.kind == "capital" or r.kind == "place" and not _REGION_FLAGS & set(r.flags))
+                ):
+                    continue  # "the Oslo Accords", "the Kyoto Protocol": where it was signed
                 if (
                     r.kind != "abbreviation"
                     # "Greek and Italian Grill": a demonym joined to the next one by "and".

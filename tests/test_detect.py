@@ -815,6 +815,16 @@ def test_sentence_end_pattern_matches_the_plain_form() -> None:
          "Banks said it plans to merge two banks.", {"USA"}),
         ("ST HELIER, Jersey, March 12 - Guinness went to the Jersey court.", {"JEY"}),
         ("Jersey Royal potatoes from St Helier, not from New Jersey.", {"JEY", "USA"}),  # capital
+        # A treaty named after the city where it was signed names no country; one named after a
+        # region concerns it, and "Convention" is also a town's convention bureau.
+        ("Israel and the PLO signed the Oslo Accords in 1993.", {"ISR"}),
+        ("The Oslo accords collapsed.", set()),
+        ("Under the Minsk agreements, Ukraine was to hold elections.", {"UKR"}),
+        ("The Kyoto Protocol limits emissions.", set()),
+        ("Turkey accused Greece of breaching the 1976 Berne Agreement.", {"TUR", "GRC"}),
+        ("The Gaza agreement held.", {"PSE"}),
+        ("Talks in Oslo went well; an agreement followed.", {"NOR"}),
+        ("She chairs the Dublin Convention and Visitors Bureau in Dublin, Ohio.", {"USA"}),
     ],
 )
 def test_context_causes(det: Detector, text: str, expected: set[str]) -> None:
