@@ -129,6 +129,8 @@ _SPACE_DASH = re.compile(r"[ \n\-]")
 _CAP_RUN = re.compile(r"(?:[ \n\-](?:[A-Z][\w'’&.]*|of|and|for|the|&)){1,7}")
 # Words that start a longer place name around a country or city name ("St. Paris").
 # Every noun above has a lower-case letter, so an all-caps run of words holds none of them.
+_TICKER_AFTER = re.compile(r" <[A-Z][A-Z.]{0,9}>")  # "Donegal <DGIC>": a stock ticker
+_CAPS_COMPANY = frozenset("INC CORP CORPORATION LTD PLC CO".split())
 _ORG_WORDS_HAVE_LOWER = all(
     any(c.islower() for c in w) for w in _STATE_BODY | _ORG_SUFFIX | _COMPANY_SUFFIX
 )
@@ -421,11 +423,12 @@ def _abbreviation_use(text: str, e: int) -> str | None:
 
 
 def _foreign_county(county: str, table: dict[str, list[Entry]]) -> bool:
-    """Whether "X County" names a county outside the USA: X is a place, region or name the
-    gazetteer knows only elsewhere ("Cork County Council"). (Mayo, Lancashire or Renfrew, not in
-    it, still make a US county.)"""
+    """Whether "X County" names a county outside the USA: X, or "County X", is a place, region
+    or name the gazetteer knows only elsewhere ("Cork County Council", "Mayo County Council").
+    (Renfrew, not in it, still makes a US county.)"""
     name = county.rsplit(" ", 1)[0]
-    readings = [r for r in table.get(name, ()) if r.iso3]
+    readings = [r for rs in (table.get(name, ()), table.get("County " + name, ())) for r in rs
+                if r.iso3]
     return bool(readings) and all(r.iso3 != "USA" for r in readings)
 
 
@@ -578,8 +581,8 @@ def _plain_context(text: str, s: int, e: int, kind: str, town: bool = False) -> 
     "City of Paris", "Paris, Texas").
     """
     nxt = text[e : e + 2]
-    if nxt[:1] in ("$", ">") or nxt == "-$":  # "US$5", "Union Carbide <UK>" (a ticker)
-        return False
+    if nxt[:1] in ("$", ">") or nxt == "-$" or nxt == " <":  # "US$5", "Union Carbide <UK>"
+        return False  # (a ticker), "Donegal <DGIC>" (a company before its ticker)
     if kind == "abbreviation":
         return True
     if text.startswith((" round", " Round"), e):  # "the Uruguay round" of trade talks
@@ -1077,6 +1080,10 @@ class Detector:
         if " County" in text or " Parish" in text or " Township" in text or " Twp." in text:
             for m in _COUNTY.finditer(text):
                 if _foreign_county(m.group(), table):
+                    # "Mayo County Council": Ireland's County Mayo, where the gazetteer has it
+                    named = table.get("County " + m.group().rsplit(" ", 1)[0])
+                    if named and m.group().endswith(" County"):
+                        hits.append(_Hit(m.start(), m.end(), m.group(), named))
                     continue
                 hits.append(
                     _Hit(m.start(), m.end(), m.group(), [Entry(m.group(), "USA", "place", 0, "c")])
@@ -1187,6 +1194,15 @@ class Detector:
                 continue
             s, e = h.start, h.end
             after = text[e : e + 1]
+            if (
+                after == " "
+                and _TICKER_AFTER.match(text, e)
+                and _prev_word(text, s)[0].lower() not in ("of", "de")
+            ):
+                # "DONEGAL <DGIC> PROJECTS RESULTS": a company, its ticker after ("Porsche Ag of
+                # Germany <PSHG.F>" says where the company is)
+                h.readings = []
+                continue
             caps = h.surface.isupper() and h.readings[0].surface != h.surface
             # All-caps form of a name: only in datelines and all-caps headlines.
             if caps and not _DATELINE.match(text, e) and not _caps_line(text, s, e):
@@ -1901,7 +1917,10 @@ def _org_after(text: str, e: int, any_org: bool = True) -> str | None:
         return None
     run = m.group()
     if _ORG_WORDS_HAVE_LOWER and run.isupper():
-        return None  # all-caps words ("... COCOA REVIEW") are none of the nouns below
+        # All-caps words ("... COCOA REVIEW") are none of the nouns below; a headline's company
+        # ends in its legal form ("DONEGAL GROUP INC <DGIC>").
+        words = _SPACE_DASH.split(run)[1:]
+        return "org" if any(w.rstrip(".,") in _CAPS_COMPANY for w in words) else None
     for w in _SPACE_DASH.split(run)[1:]:
         w = w.rstrip(".,'’")
         if w.endswith(("’s", "'s")):

@@ -671,8 +671,8 @@ def test_sentence_end_pattern_matches_the_plain_form() -> None:
         ("Members Held on Arms Charges. TBILISI, Georgia -- Police arrested several.", {"GEO"}),
         ("ST. PAUL, Minn., June 1 - Shr 21 cts", {"USA"}),
         ("Woman dies near Ft. Lauderdale, Fla.", {"USA"}),
-        # "X County" where X is a place known only outside the USA.
-        ("Cork County Council met on Monday.", set()),
+        # "X County" where X is a place known only outside the USA: Ireland's County Cork.
+        ("Cork County Council met on Monday.", {"IRL"}),
         ("The Orange County sheriff said", {"USA"}),
         # A small US town's name next to a capitalised word is a name, not the town.
         ("Jim Harrison of the Woodstock District Chamber of Commerce says sales rose.", set()),
@@ -825,6 +825,19 @@ def test_sentence_end_pattern_matches_the_plain_form() -> None:
         ("The Gaza agreement held.", {"PSE"}),
         ("Talks in Oslo went well; an agreement followed.", {"NOR"}),
         ("She chairs the Dublin Convention and Visitors Bureau in Dublin, Ohio.", {"USA"}),
+        # A headline's company ends in its legal form or comes before its ticker; "of Germany"
+        # before a ticker says where the company is.
+        ("FRANCE FUND INC <FRN> SETS INITIAL DIVIDEND\n\nNEW YORK, March 6 - The fund said.",
+         {"USA"}),
+        ("DONEGAL <DGIC> PROJECTS FULL YEAR RESULTS\n\nMARIETTA, Pa., March 6 - Results rose.",
+         {"USA"}),
+        ("Porsche Cars North America, a unit of Porsche Ag of Germany <PSHG.F>, said sales fell.",
+         {"DEU"}),
+        # Ireland's counties, and "Mayo County Council" is no US county.
+        ("They were brought before Tipperary District Court on charges.", {"IRL"}),
+        ("A farm in County Kerry and another in Co. Down were sold.", {"IRL", "GBR"}),
+        ("Mayo County Council is sanctioning several developments.", {"IRL"}),
+        ("Officials of Clare County, Michigan, met.", {"USA"}),
     ],
 )
 def test_context_causes(det: Detector, text: str, expected: set[str]) -> None:

@@ -17,7 +17,7 @@ from .conftest import need_shared
 # corpus: (countries F1, explicit F1, explicit precision)
 FLOORS = {
     "geovirus.jsonl": (0.982, 0.97, 0.95),
-    "lgl.jsonl": (0.873, 0.925, 0.895),
+    "lgl.jsonl": (0.875, 0.925, 0.895),
 }
 
 
