@@ -9,7 +9,14 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from pressmap.detect import Detector, _span, default_detector
+from pressmap.detect import (
+    _AP_STATES,
+    _CA_AFTER,
+    _CA_PROVINCES,
+    Detector,
+    _span,
+    default_detector,
+)
 from pressmap.model import EXPLICIT_KINDS, KINDS
 from pressmap.sentences import sentence_span
 
@@ -897,3 +904,55 @@ def test_a_town_before_a_state_leaves_out_the_sentence_start(
     det: Detector, text: str, surface: str
 ) -> None:
     assert det.detect(text)[0].surface == surface
+
+
+_PROVINCES = [p.replace("\\", "") for p in _CA_PROVINCES.split("|")]
+_COMMA_WORDS = [*_PROVINCES, "La.", "Mass,", "Mass.", "Mass", "MASS,", "Texas", "N.Y.", "N.Y,",
+                "N.S", "Mont.", "MONT.", "Man", "MA", "ME", "W. Va.", "New York", "Georgia",
+                "Kanata", "and", ", ", ",", " ", "\n", ".", "x", "1"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_COMMA_WORDS), max_size=30))
+@example(["Kanata", ", ", "Ont.", ", ", "and", " ", "Kanata", ", ", "La."])
+@example(["Kanata", ", ", "Mass,", " ", "Que."])  # a province after the comma a state took
+@example([", ", "MAN."])  # "MA" and "ME" are states: only before a non-letter
+def test_one_pass_over_the_commas_finds_each_state_and_province(
+    det: Detector, words: list[str]
+) -> None:
+    """detect()'s one pass over the commas finds the states and provinces two passes find."""
+    text = "".join(words)
+    one_pass = []
+    for m in det._state_or_province().finditer(text):
+        if m.group("ca") is not None:
+            one_pass.append((m.span(), "CAN"))
+            continue
+        one_pass.append((m.span(), "USA"))
+        province = _CA_AFTER.match(text, m.end() - 1)  # after the comma a state's form took
+        if province is not None:
+            one_pass.append((province.span(), "CAN"))
+    two_passes = [(m.span(), "USA") for m in det._us_after.finditer(text)]
+    two_passes += [(m.span(), "CAN") for m in _CA_AFTER.finditer(text)]
+    assert sorted(one_pass) == sorted(two_passes)
+
+
+def test_every_state_and_province_form_starts_with_a_capital(det: Detector) -> None:
+    """The one pass tries the forms only where a capital follows the comma. (The states' forms
+    in capitals, and those ending in a comma, start as these do.)"""
+    forms = [*det.g.us_states, *det.g.us_states.values(), *_AP_STATES, *_PROVINCES]
+    assert all("A" <= form[0] <= "Z" for form in forms)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Officials from Pineville, La., and Kanata, Ont., met in Toronto.",
+         [("Pineville", "USA", "place"), ("Kanata", "CAN", "place"), ("Toronto", "CAN", "place")]),
+        ("Trucks left Bedford, Mass, Kanata, Ont., for Pineville, La.",
+         [("Bedford", "USA", "place"), ("Kanata", "CAN", "place"), ("Pineville", "USA", "place")]),
+    ],
+)
+def test_towns_before_states_and_provinces_in_one_text(
+    det: Detector, text: str, expected: list[tuple[str, str, str]]
+) -> None:
+    assert found(det, text) == expected
