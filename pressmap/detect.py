@@ -753,9 +753,31 @@ def _compile_trie(
             os.replace(tmp, path)
         finally:
             tmp.unlink(missing_ok=True)
+        _prune_cache(folder)
     except OSError:
         pass
     return rx
+
+
+_CACHE_KEEP = 128  # pattern files kept: every edit or build of this module writes a new set
+
+
+def _prune_cache(folder: Path, keep: int = _CACHE_KEEP) -> None:
+    """Remove all but the ``keep`` newest pattern files (run after each new one is written, so
+    the cache does not grow by a set per code version). A file another process is about to read
+    may go: that process then compiles its pattern, as with no cache."""
+    try:
+        files = [(f.stat().st_mtime, f) for f in folder.glob("re-*.bin")]
+    except OSError:
+        return
+    if len(files) <= keep:
+        return
+    files.sort(key=lambda t: t[0], reverse=True)
+    for _, f in files[keep:]:
+        try:
+            f.unlink()
+        except OSError:
+            pass
 
 
 def _ru_stem(word: str) -> str:

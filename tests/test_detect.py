@@ -956,3 +956,26 @@ def test_towns_before_states_and_provinces_in_one_text(
     det: Detector, text: str, expected: list[tuple[str, str, str]]
 ) -> None:
     assert found(det, text) == expected
+
+
+def test_pattern_cache_keeps_only_the_newest_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from pressmap.detect import _CACHE_KEEP, _compile_trie
+
+    monkeypatch.setenv("PRESSMAP_CACHE_DIR", str(tmp_path))
+    old = []
+    for i in range(_CACHE_KEEP + 10):  # what earlier code versions left behind
+        f = tmp_path / f"re-{i:040d}.bin"
+        f.write_bytes(b"old")
+        os.utime(f, (1_000_000 + i, 1_000_000 + i))
+        old.append(f)
+    (tmp_path / "unrelated.txt").write_text("not ours")
+    rx = _compile_trie(["Baku", "Tbilisi"])  # a new pattern: written, then the cache pruned
+    files = list(tmp_path.glob("re-*.bin"))
+    assert len(files) == _CACHE_KEEP
+    assert not old[0].exists() and old[-1].exists()  # the oldest went, the newest stayed
+    assert (tmp_path / "unrelated.txt").exists()
+    assert _compile_trie(["Baku", "Tbilisi"]).pattern == rx.pattern  # read back from the cache
