@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib.machinery
 import importlib.util
 import os
+import sys
 import warnings
 import zlib
 from pathlib import Path
@@ -46,6 +47,19 @@ def _stamps() -> dict[str, str]:
     return {name: rest for name, _, rest in (line.partition(" ") for line in lines) if rest}
 
 
+def write_stamp() -> None:
+    """Record that every module in MODULES was just built from its current source."""
+    STAMP.write_text("".join(f"{m} {source_stamp(HERE / f'{m}.py')}\n" for m in MODULES),
+                     encoding="utf-8")
+
+
+def built_from_source(module: str) -> bool:
+    """Whether ``compiled.stamp`` says ``module`` was built from its current ``.py``.
+
+    Raises OSError when the source is not there to compare."""
+    return _stamps().get(module) == source_stamp(HERE / f"{module}.py")
+
+
 def why_source(module: str) -> str | None:
     """Why ``module`` must run from its source although it is built ("stale", "pure Python
     asked"); None when the extension may be used, or when there is none."""
@@ -54,7 +68,7 @@ def why_source(module: str) -> str | None:
     if os.environ.get("PRESSMAP_PURE_PYTHON"):
         return "pure Python asked"
     try:
-        if _stamps().get(module) == source_stamp(HERE / f"{module}.py"):
+        if built_from_source(module):
             return None
     except OSError:
         return None  # no source beside it (an installed wheel): the extension it is
@@ -64,8 +78,6 @@ def why_source(module: str) -> str | None:
 def state(module: str) -> str:
     """How ``pressmap.<module>`` runs in this process: "compiled", "source" (not built),
     "stale" or "pure Python asked" (built, but running from the source)."""
-    import sys
-
     loaded = sys.modules.get(f"pressmap.{module}")
     path = getattr(loaded, "__file__", "") or ""
     if path.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES)):
@@ -77,7 +89,7 @@ class SourceWhenStale:
     """Meta-path finder: ``pressmap.detect`` from ``detect.py`` when its extension is stale."""
 
     @staticmethod
-    def find_spec(name: str, path=None, target=None):  # noqa: ANN001, ANN205 - finder protocol
+    def find_spec(name: str, path=None, target=None):  # (the meta-path finder protocol)
         if not name.startswith("pressmap.") or name[9:] not in MODULES:
             return None
         module = name[9:]

@@ -81,13 +81,10 @@ _TREATY_NEXT = frozenset(
 )
 _TREATY_WORDS = sorted({w for t in _TREATY_NEXT for w in (t, t.capitalize())}, key=len, reverse=True)
 _TREATY_AFTER = re.compile(rf" (?:{'|'.join(_TREATY_WORDS)})(?![\w])")
-_REGION_FLAGS = frozenset("rs")
 # A country's name that ends a US state's name stands for the state inside a company's name in
 # a story about that state: "Jersey Central Power", "United Jersey Banks" (New Jersey).
-_STATE_TAIL = {
-    "Jersey": ("New Jersey", "N.J.", "NEW JERSEY"),
-    "JERSEY": ("New Jersey", "N.J.", "NEW JERSEY"),
-}
+_NEW_JERSEY = ("New Jersey", "N.J.", "NEW JERSEY")
+_STATE_TAIL = {"Jersey": _NEW_JERSEY, "JERSEY": _NEW_JERSEY}
 # A capitalised run after a name or demonym that ends in one of these names an institution of
 # that country ("Philippine Department of Agriculture"): kind "institution".
 _STATE_BODY = frozenset(
@@ -127,13 +124,14 @@ _SPACE_DASH = re.compile(r"[ \n\-]")
 # Capitalised words after a name, up to seven, over a line break too ("Kawasaki Heavy\n
 # Industries Inc" in hard-wrapped text).
 _CAP_RUN = re.compile(r"(?:[ \n\-](?:[A-Z][\w'’&.]*|of|and|for|the|&)){1,7}")
-# Words that start a longer place name around a country or city name ("St. Paris").
-# Every noun above has a lower-case letter, so an all-caps run of words holds none of them.
-_TICKER_AFTER = re.compile(r" <[A-Z][A-Z.]{0,9}>")  # "Donegal <DGIC>": a stock ticker
-_CAPS_COMPANY = frozenset("INC CORP CORPORATION LTD PLC CO".split())
+# Every noun above has a lower-case letter, so an all-caps run of words holds none of them; a
+# company in an all-caps headline is told by its legal form instead ("DONEGAL GROUP INC").
 _ORG_WORDS_HAVE_LOWER = all(
     any(c.islower() for c in w) for w in _STATE_BODY | _ORG_SUFFIX | _COMPANY_SUFFIX
 )
+_CAPS_COMPANY = frozenset("INC CORP CORPORATION LTD PLC CO".split())
+_TICKER_AFTER = re.compile(r" <[A-Z][A-Z.]{0,9}>")  # "Donegal <DGIC>": a stock ticker after it
+# Words that start a longer place name around a country or city name ("St. Paris").
 _NAME_PREFIX = frozenset(
     "St. St Ste. Saint Sainte San Santa Fort Ft. Mount Mt. Port Lake Little Old "
     "ST. SAINT FORT MOUNT PORT LAKE".split()
@@ -426,14 +424,18 @@ def _abbreviation_use(text: str, e: int) -> str | None:
     return None
 
 
-def _foreign_county(county: str, table: dict[str, list[Entry]]) -> bool:
-    """Whether "X County" names a county outside the USA: X, or "County X", is a place, region
-    or name the gazetteer knows only elsewhere ("Cork County Council", "Mayo County Council").
+def _foreign_county(county: str, table: dict[str, list[Entry]]) -> list[Entry] | None:
+    """None when "X County" (or Parish, Township) is a US county; else it names one outside the
+    USA, as X, or "County X", is a place, region or name the gazetteer knows only elsewhere
+    ("Cork County Council"), and the answer is the readings of "County X" (Ireland's County
+    Mayo for "Mayo County Council"), empty when the gazetteer has none or it is no "County".
     (Renfrew, not in it, still makes a US county.)"""
-    name = county.rsplit(" ", 1)[0]
-    readings = [r for rs in (table.get(name, ()), table.get("County " + name, ())) for r in rs
-                if r.iso3]
-    return bool(readings) and all(r.iso3 != "USA" for r in readings)
+    name, word = county.rsplit(" ", 1)
+    county_x = table.get("County " + name, [])
+    readings = [r for rs in (table.get(name, ()), county_x) for r in rs if r.iso3]
+    if not readings or any(r.iso3 == "USA" for r in readings):
+        return None
+    return county_x if word == "County" else []
 
 
 def _spread_located(hits: list[_Hit]) -> None:
@@ -1130,11 +1132,10 @@ class Detector:
                     hits.append(hit)
         if " County" in text or " Parish" in text or " Township" in text or " Twp." in text:
             for m in _COUNTY.finditer(text):
-                if _foreign_county(m.group(), table):
-                    # "Mayo County Council": Ireland's County Mayo, where the gazetteer has it
-                    named = table.get("County " + m.group().rsplit(" ", 1)[0])
-                    if named and m.group().endswith(" County"):
-                        hits.append(_Hit(m.start(), m.end(), m.group(), named))
+                foreign = _foreign_county(m.group(), table)
+                if foreign is not None:
+                    if foreign:  # "Mayo County Council": Ireland's County Mayo
+                        hits.append(_Hit(m.start(), m.end(), m.group(), foreign))
                     continue
                 hits.append(
                     _Hit(m.start(), m.end(), m.group(), [Entry(m.group(), "USA", "place", 0, "c")])
@@ -1351,7 +1352,10 @@ class Detector:
                 if (
                     next_low in _TREATY_NEXT
                     and next_gap == " "
-                    and (r.kind == "capital" or r.kind == "place" and not _REGION_FLAGS & set(r.flags))
+                    and (
+                        r.kind == "capital"
+                        or r.kind == "place" and "r" not in r.flags and "s" not in r.flags
+                    )
                 ):
                     continue  # "the Oslo Accords", "the Kyoto Protocol": where it was signed
                 if (

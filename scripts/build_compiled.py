@@ -30,7 +30,13 @@ ROOT = Path(__file__).resolve().parents[1]
 PKG = ROOT / "pressmap"
 sys.path.insert(0, str(ROOT))
 
-from pressmap.compiled import MODULES, STAMP, extension_files, source_stamp  # noqa: E402
+from pressmap.compiled import (  # noqa: E402
+    MODULES,
+    STAMP,
+    built_from_source,
+    extension_files,
+    write_stamp,
+)
 
 
 def clean() -> None:
@@ -42,12 +48,7 @@ def clean() -> None:
 
 def up_to_date() -> bool:
     """Every module built, from its current source."""
-    try:
-        stamps = STAMP.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return False
-    want = [f"{m} {source_stamp(PKG / f'{m}.py')}" for m in MODULES]
-    return stamps == want and all(extension_files(m) for m in MODULES)
+    return all(extension_files(m) and built_from_source(m) for m in MODULES)
 
 
 def missing_tool() -> str | None:
@@ -107,8 +108,7 @@ def main() -> int:
         clean()
         print(f"mypyc failed; pressmap runs as pure Python:\n{(proc.stdout + proc.stderr)[-3000:]}")
         return 1 if args.strict else 0
-    STAMP.write_text("".join(f"{m} {source_stamp(PKG / f'{m}.py')}\n" for m in MODULES),
-                     encoding="utf-8")
+    write_stamp()
     print(f"compiled {', '.join(f'pressmap/{m}.py' for m in MODULES)} with mypyc in"
           f" {time.perf_counter() - t0:.0f} s")
     return 0
